@@ -1,0 +1,40 @@
+/**
+ * Playwright waits for the app dev server (:3000); the backend (:7007) may still be starting its plugins
+ * and ingesting the catalog. Wait until it reports ready and the sample catalog is in, so tests don't race it.
+ */
+const backend = 'http://localhost:7007';
+
+async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`Timed out waiting for ${what}: ${String(lastError ?? '')}`);
+}
+
+export default async function globalSetup() {
+  await poll('backend readiness', async () => {
+    const res = await fetch(`${backend}/.backstage/health/v1/readiness`);
+    return res.ok ? true : undefined;
+  });
+  const token = await poll('a guest token', async () => {
+    const res = await fetch(`${backend}/api/auth/guest/refresh?env=development`, {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    return res.ok ? ((await res.json()).backstageIdentity.token as string) : undefined;
+  });
+  await poll('the sample catalog', async () => {
+    const res = await fetch(
+      `${backend}/api/catalog/entities/by-name/component/default/checkout-service`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    return res.ok ? true : undefined;
+  });
+}

@@ -1,0 +1,30 @@
+import { expect, test } from '@playwright/test';
+import { signInAsGuest } from './helpers';
+
+test.beforeEach(async ({ page }) => {
+  await signInAsGuest(page);
+});
+
+test('the catalog lists the sample components', async ({ page }) => {
+  await page.goto('/catalog?filters[kind]=component&filters[user]=all');
+  for (const name of ['checkout-service', 'storefront-web', 'ui-kit']) {
+    await expect(page.getByRole('link', { name, exact: true })).toBeVisible();
+  }
+});
+
+test('a component page opens with its owner and system', async ({ page }) => {
+  await page.goto('/catalog?filters[kind]=component&filters[user]=all');
+  await page.getByRole('link', { name: 'checkout-service', exact: true }).click();
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/checkout-service/);
+  await expect(page.getByRole('heading', { name: 'checkout-service' })).toBeVisible();
+  const about = page.locator('article', { hasText: 'About' }).first();
+  await expect(about.getByText('checkout-squad')).toBeVisible();
+  await expect(about.getByRole('link', { name: 'checkout', exact: true })).toBeVisible();
+});
+
+test("a squad's page shows its members", async ({ page }) => {
+  await page.goto('/catalog/default/group/checkout-squad');
+  await expect(page.getByRole('heading', { name: /checkout/i }).first()).toBeVisible();
+  // The guest user is a member of checkout-squad in catalog/org/users.yaml.
+  await expect(page.getByText('Guest User')).toBeVisible();
+});

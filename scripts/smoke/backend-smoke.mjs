@@ -1,0 +1,162 @@
+// Starts the built backend (yarn build:backend) twice, as it runs in production and in development, and checks
+// what a user relies on:
+//  1. production config on the real local PostgreSQL (a throwaway database per run): ready, serves the built
+//     frontend at /, serves the sample catalog to an authenticated caller, refuses an unauthenticated request (401)
+//     and offers no guest sign-in;
+//  2. development config (SQLite in a throwaway folder): the guest can sign in and read the catalog.
+// Exits non-zero with the backend's log tail on the first failed check.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const port = 7107; // not the dev port, so a running `yarn dev` does not interfere
+const base = `http://localhost:${port}`;
+const ciToken = `smoke-${process.pid}-${Date.now()}`;
+let failures = 0;
+
+function check(ok, what, detail = '') {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${ok || !detail ? '' : `: ${detail}`}`);
+  if (!ok) failures++;
+}
+
+async function waitFor(what, fn, timeoutMs = 180_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`timed out waiting for ${what} ${last ?? ''}`);
+}
+
+function startBackend(name, configs, env) {
+  const args = ['packages/backend', ...configs.flatMap(c => ['--config', c])];
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = [];
+  for (const s of [child.stdout, child.stderr]) {
+    s.on('data', d => log.push(...String(d).split('\n')));
+  }
+  child.on('exit', code => log.push(`[${name} exited with ${code}]`));
+  return {
+    log,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise(r => child.once('exit', r));
+    },
+  };
+}
+
+async function ready(backend) {
+  await waitFor('readiness', async () => {
+    if (backend.log.some(l => /exited with/.test(l))) throw new Error('backend exited');
+    return (await fetch(`${base}/.backstage/health/v1/readiness`)).ok;
+  });
+}
+
+async function catalogHas(token, name) {
+  return waitFor(`${name} in the catalog`, async () => {
+    const res = await fetch(`${base}/api/catalog/entities/by-name/component/default/${name}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    return res.ok;
+  }, 120_000);
+}
+
+async function production() {
+  const db = `backstage_smoke_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${db}`);
+  const override = path.join(mkdtempSync(path.join(tmpdir(), 'smoke-')), 'app-config.smoke.yaml');
+  // One database with a schema per plugin, so the run leaves a single database to drop.
+  writeFileSync(override, `backend:\n  listen: ':${port}'\n  database:\n    pluginDivisionMode: schema\n    connection:\n      database: ${db}\n`);
+  const backend = startBackend('production', ['app-config.yaml', 'app-config.production.yaml', override], {
+    NODE_ENV: 'production',
+    APP_BASE_URL: base,
+    BACKEND_BASE_URL: base,
+    BACKEND_CI_TOKEN: ciToken,
+    POSTGRES_HOST: '127.0.0.1',
+    POSTGRES_PORT: '5432',
+    POSTGRES_USER: 'postgres',
+    POSTGRES_PASSWORD: 'unused-with-trust-auth',
+    AUTH_GITHUB_CLIENT_ID: 'smoke-client-id',
+    AUTH_GITHUB_CLIENT_SECRET: 'smoke-client-secret',
+    GITHUB_TOKEN: 'smoke-github-token',
+  });
+  try {
+    await ready(backend);
+    check(true, 'production: backend ready on PostgreSQL');
+    const index = await fetch(`${base}/`);
+    const html = await index.text();
+    check(index.ok && html.includes('<div id="root">'), 'production: built frontend served at /', `${index.status}`);
+    const anon = await fetch(`${base}/api/catalog/entities?limit=1`);
+    check(anon.status === 401, 'production: unauthenticated catalog request refused with 401', `${anon.status}`);
+    const guest = await fetch(`${base}/api/auth/guest/refresh?env=production`, {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    check(!guest.ok, 'production: guest sign-in is not offered', `${guest.status}`);
+    await catalogHas(ciToken, 'checkout-service');
+    const groups = await fetch(`${base}/api/catalog/entities/by-query?filter=kind=group,spec.type=tribe`, {
+      headers: { Authorization: `Bearer ${ciToken}` },
+    });
+    const tribes = (await groups.json()).items?.length ?? 0;
+    check(tribes >= 2, `production: the sample org is in the catalog (${tribes} tribes)`);
+    const store = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: db });
+    await store.connect();
+    const { rows } = await store.query(`SELECT count(*)::int AS n FROM catalog.final_entities`);
+    await store.end();
+    check(rows[0].n > 20, `production: catalog stored in PostgreSQL (${rows[0].n} entities in ${db})`);
+  } finally {
+    await backend.stop();
+    if (failures) console.log(backend.log.slice(-60).join('\n'));
+    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function development() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'smoke-data-'));
+  // The dev config listens on 7007; this moves it off the developer's port.
+  const override = path.join(dataDir, 'app-config.smoke.yaml');
+  writeFileSync(override, `backend:\n  baseUrl: ${base}\n  listen:\n    port: ${port}\n`);
+  const backend = startBackend('development', ['app-config.yaml', override], {
+    NODE_ENV: 'development',
+    BACKSTAGE_DATA_DIR: dataDir,
+  });
+  try {
+    await ready(backend);
+    const res = await fetch(`${base}/api/auth/guest/refresh?env=development`, {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    check(res.ok, 'development: guest sign-in works', `${res.status}`);
+    const token = (await res.json()).backstageIdentity?.token;
+    await catalogHas(token, 'checkout-service');
+    check(true, 'development: the guest reads the catalog');
+  } finally {
+    await backend.stop();
+    if (failures) console.log(backend.log.slice(-60).join('\n'));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  await production();
+  await development();
+} catch (e) {
+  check(false, String(e));
+}
+console.log(failures ? `${failures} check(s) failed` : 'all smoke checks passed');
+process.exit(failures ? 1 : 0);

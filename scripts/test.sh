@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite: type check, lint, unit tests, backend on PostgreSQL (production config), Playwright e2e.
+# Idempotent; prints the duration of every phase. Pass phase names to run a subset, e.g. `scripts/test.sh unit e2e`.
+set -euo pipefail
+here="$(dirname "${BASH_SOURCE[0]}")"
+BOOTSTRAP_BROWSER=1 "$here/bootstrap.sh"
+source "$here/env.sh"
+cd "$ROOT"
+
+phases=("${@:-tsc lint unit build smoke e2e}")
+phases=(${phases[*]})
+declare -a timings=()
+run_phase() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo; echo "=== phase: $name"
+  "$@"
+  timings+=("$(printf '%-6s %4ss' "$name" $((SECONDS - start)))")
+}
+summary() {
+  echo; echo "=== phase timings"; printf '%s\n' "${timings[@]}"
+}
+trap summary EXIT
+
+"$here/ensure-postgres.sh"
+
+for phase in "${phases[@]}"; do
+  case "$phase" in
+    tsc) run_phase tsc yarn tsc ;;
+    lint) run_phase lint yarn lint ;;
+    unit) run_phase unit env CI=true yarn test ;;
+    build) run_phase build yarn build:backend ;;
+    smoke) run_phase smoke node scripts/smoke/backend-smoke.mjs ;;
+    e2e)
+      # A throwaway data folder so the e2e run neither reads nor changes the developer's data/.
+      e2e_data=$(mktemp -d)
+      run_phase e2e env BACKSTAGE_DATA_DIR="$e2e_data" yarn test:e2e
+      rm -rf "$e2e_data" ;;
+    *) echo "unknown phase: $phase" >&2; exit 2 ;;
+  esac
+done
