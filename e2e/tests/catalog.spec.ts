@@ -18,7 +18,8 @@ test('a component page opens with its owner and system', async ({ page }) => {
   await expect(page).toHaveURL(/\/catalog\/default\/component\/checkout-service/);
   await expect(page.getByRole('heading', { name: 'checkout-service' })).toBeVisible();
   const about = page.locator('article', { hasText: 'About' }).first();
-  await expect(about.getByText('checkout-squad')).toBeVisible();
+  // Owners render with the group's display name (catalog/org/squads.yaml).
+  await expect(about.getByRole('link', { name: 'Checkout Squad' })).toBeVisible();
   await expect(about.getByRole('link', { name: 'checkout', exact: true })).toBeVisible();
 });
 

@@ -5,8 +5,8 @@
 //     and offers no guest sign-in;
 //  2. development config (SQLite in a throwaway folder): the guest can sign in and read the catalog.
 // Exits non-zero with the backend's log tail on the first failed check.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,6 +16,8 @@ const port = 7107; // not the dev port, so a running `yarn dev` does not interfe
 const base = `http://localhost:${port}`;
 const ciToken = `smoke-${process.pid}-${Date.now()}`;
 let failures = 0;
+let running; // the backend being checked, so waits stop when it exits
+const workdir = unpackBundle();
 
 function check(ok, what, detail = '') {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${ok || !detail ? '' : `: ${detail}`}`);
@@ -26,6 +28,7 @@ async function waitFor(what, fn, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   let last;
   while (Date.now() < deadline) {
+    if (running?.exited()) throw new Error(`the backend exited while waiting for ${what}`);
     try {
       const v = await fn();
       if (v) return v;
@@ -37,10 +40,25 @@ async function waitFor(what, fn, timeoutMs = 180_000) {
   throw new Error(`timed out waiting for ${what} ${last ?? ''}`);
 }
 
-function startBackend(name, configs, env) {
-  const args = ['packages/backend', ...configs.flatMap(c => ['--config', c])];
+// The built backend as the Dockerfile lays it out: bundle.tar.gz unpacked with the catalog, templates and configs
+// beside it. Dependencies come from the repository's node_modules (a symlink) rather than a production-only
+// install, which the container build does.
+function unpackBundle() {
+  const bundle = path.join(root, 'packages/backend/dist/bundle.tar.gz');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run yarn build:backend first`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'smoke-bundle-'));
+  execFileSync('tar', ['xzf', bundle, '-C', dir]);
+  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  for (const f of ['catalog', 'templates', 'app-config.yaml', 'app-config.production.yaml']) {
+    cpSync(path.join(root, f), path.join(dir, f), { recursive: true });
+  }
+  return dir;
+}
+
+function startBackend(name, cwd, configs, env) {
+  const args = [path.join(workdir, 'packages/backend'), ...configs.flatMap(c => ['--config', c])];
   const child = spawn(process.execPath, args, {
-    cwd: root,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,6 +69,7 @@ function startBackend(name, configs, env) {
   child.on('exit', code => log.push(`[${name} exited with ${code}]`));
   return {
     log,
+    exited: () => child.exitCode !== null,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -59,11 +78,8 @@ function startBackend(name, configs, env) {
   };
 }
 
-async function ready(backend) {
-  await waitFor('readiness', async () => {
-    if (backend.log.some(l => /exited with/.test(l))) throw new Error('backend exited');
-    return (await fetch(`${base}/.backstage/health/v1/readiness`)).ok;
-  });
+async function ready() {
+  await waitFor('readiness', async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok);
 }
 
 async function catalogHas(token, name) {
@@ -83,7 +99,7 @@ async function production() {
   const override = path.join(mkdtempSync(path.join(tmpdir(), 'smoke-')), 'app-config.smoke.yaml');
   // One database with a schema per plugin, so the run leaves a single database to drop.
   writeFileSync(override, `backend:\n  listen: ':${port}'\n  database:\n    pluginDivisionMode: schema\n    connection:\n      database: ${db}\n`);
-  const backend = startBackend('production', ['app-config.yaml', 'app-config.production.yaml', override], {
+  const backend = (running = startBackend('production', workdir, ['app-config.yaml', 'app-config.production.yaml', override], {
     NODE_ENV: 'production',
     APP_BASE_URL: base,
     BACKEND_BASE_URL: base,
@@ -95,9 +111,9 @@ async function production() {
     AUTH_GITHUB_CLIENT_ID: 'smoke-client-id',
     AUTH_GITHUB_CLIENT_SECRET: 'smoke-client-secret',
     GITHUB_TOKEN: 'smoke-github-token',
-  });
+  }));
   try {
-    await ready(backend);
+    await ready();
     check(true, 'production: backend ready on PostgreSQL');
     const index = await fetch(`${base}/`);
     const html = await index.text();
@@ -132,12 +148,13 @@ async function development() {
   // The dev config listens on 7007; this moves it off the developer's port.
   const override = path.join(dataDir, 'app-config.smoke.yaml');
   writeFileSync(override, `backend:\n  baseUrl: ${base}\n  listen:\n    port: ${port}\n`);
-  const backend = startBackend('development', ['app-config.yaml', override], {
+  // In development the backend runs from packages/backend, which the dev config's relative paths expect.
+  const backend = (running = startBackend('development', path.join(workdir, 'packages/backend'), ['../../app-config.yaml', override], {
     NODE_ENV: 'development',
     BACKSTAGE_DATA_DIR: dataDir,
-  });
+  }));
   try {
-    await ready(backend);
+    await ready();
     const res = await fetch(`${base}/api/auth/guest/refresh?env=development`, {
       headers: { 'X-Requested-With': 'XMLHttpRequest' },
     });
@@ -145,6 +162,16 @@ async function development() {
     const token = (await res.json()).backstageIdentity?.token;
     await catalogHas(token, 'checkout-service');
     check(true, 'development: the guest reads the catalog');
+    // catalog/broken/invalid-entity.yaml is registered on purpose: it must be reported, and the rest must load.
+    const reported = await waitFor('the broken entity file to be reported', async () =>
+      backend.log.find(l => l.includes('invalid-entity.yaml') && /not valid/.test(l)),
+    );
+    check(!!reported, 'development: the broken entity file is reported in the log');
+    const facets = await fetch(`${base}/api/catalog/entity-facets?facet=kind`, {
+      headers: { Authorization: `Bearer ${token}` },
+    }).then(r => r.json());
+    const components = facets.facets.kind.find(f => f.value === 'Component')?.count ?? 0;
+    check(components >= 12, `development: every valid component loaded beside it (${components})`);
   } finally {
     await backend.stop();
     if (failures) console.log(backend.log.slice(-60).join('\n'));
@@ -157,6 +184,8 @@ try {
   await development();
 } catch (e) {
   check(false, String(e));
+} finally {
+  rmSync(workdir, { recursive: true, force: true });
 }
 console.log(failures ? `${failures} check(s) failed` : 'all smoke checks passed');
 process.exit(failures ? 1 : 0);
