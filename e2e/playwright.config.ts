@@ -26,7 +26,7 @@ export default defineConfig({
     url: 'http://localhost:3000',
     reuseExistingServer: !process.env.CI,
     timeout: 300_000,
-    stdout: 'pipe',
+    stdout: 'ignore',
     stderr: 'pipe',
     env: {
       BACKSTAGE_DATA_DIR: process.env.BACKSTAGE_DATA_DIR ?? path.join(root, 'data'),
