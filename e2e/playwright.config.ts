@@ -21,7 +21,7 @@ export default defineConfig({
   ],
   globalSetup: require.resolve('./global-setup'),
   webServer: {
-    command: `${root}/scripts/dev.sh`,
+    command: `${root}/scripts/dev.sh --config ${root}/app-config.yaml --config ${root}/e2e/app-config.e2e.yaml`,
     cwd: root,
     url: 'http://localhost:3000',
     reuseExistingServer: !process.env.CI,

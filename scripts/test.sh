@@ -3,13 +3,14 @@
 # Idempotent; prints the duration of every phase. Pass phase names to run a subset, e.g. `scripts/test.sh unit e2e`.
 set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
+bootstrap_start=$SECONDS
 BOOTSTRAP_BROWSER=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
 phases=("${@:-tsc lint unit build smoke e2e}")
 phases=(${phases[*]})
-declare -a timings=()
+declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 run_phase() {
   local name=$1; shift
   local start=$SECONDS

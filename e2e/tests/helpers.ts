@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
 
 /** Signs in as the development guest (user:default/guest) from the sign-in page. */
 export async function signInAsGuest(page: Page) {
@@ -6,4 +6,13 @@ export async function signInAsGuest(page: Page) {
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
+}
+
+/** A backend token for the development guest, for API calls a test makes beside the browser. */
+export async function guestToken(request: APIRequestContext): Promise<string> {
+  const res = await request.get('http://localhost:7007/api/auth/guest/refresh?env=development', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  expect(res.ok()).toBe(true);
+  return (await res.json()).backstageIdentity.token;
 }

@@ -34,6 +34,7 @@ import { RequirePermission } from '@backstage/plugin-permission-react';
 import { catalogEntityCreatePermission } from '@backstage/plugin-catalog-common/alpha';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { SignalsDisplay } from '@backstage/plugin-signals';
+import { PluginHealthPage } from '@internal/plugin-circuit-breaker';
 
 const app = createApp({
   apis,
@@ -94,6 +95,7 @@ const routes = (
     <Route path="/settings" element={<UserSettingsPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
     <Route path="/notifications" element={<NotificationsPage />} />
+    <Route path="/plugin-health" element={<PluginHealthPage />} />
   </FlatRoutes>
 );
 

@@ -7,8 +7,32 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createBackendFeatureLoader,
+} from '@backstage/backend-plugin-api';
+import {
+  circuitBreakerHttpRouterServiceFactory,
+  faultInjectionPlugin,
+} from '@internal/plugin-circuit-breaker-backend';
 
 const backend = createBackend();
+
+// Every plugin's routes behind a per-plugin circuit breaker (replaces the default httpRouter service),
+// and the status API behind the Plugin health page.
+backend.add(circuitBreakerHttpRouterServiceFactory);
+backend.add(import('@internal/plugin-circuit-breaker-backend'));
+// Test-only: a plugin that always fails, loaded only when the e2e config asks for it.
+backend.add(
+  createBackendFeatureLoader({
+    deps: { config: coreServices.rootConfig },
+    *loader({ config }) {
+      if (config.getOptionalBoolean('backend.circuitBreaker.faultInjection')) {
+        yield faultInjectionPlugin;
+      }
+    },
+  }),
+);
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));

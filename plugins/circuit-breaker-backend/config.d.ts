@@ -1,0 +1,57 @@
+export interface Config {
+  backend?: {
+    /**
+     * Per-plugin circuit breakers around every plugin's HTTP routes (`/api/<pluginId>`).
+     * Each plugin's settings are `defaults` merged with `plugins.<pluginId>`, key by key.
+     */
+    circuitBreaker?: {
+      /** Set to false to serve every plugin without a breaker. Default: true. */
+      enabled?: boolean;
+      /** Settings for every plugin that has no override of its own. */
+      defaults?: CircuitBreakerSettings;
+      /**
+       * Test-only: load the fault-injection plugin (`GET /api/fault-injection/fail` answers 500) so end-to-end
+       * tests can open a breaker. Never set it outside test configs; the plugin refuses to run in production.
+       */
+      faultInjection?: boolean;
+      /** Overrides per plugin id; only the keys given replace the defaults. */
+      plugins?: {
+        [pluginId: string]: CircuitBreakerSettings & {
+          /** false exempts this plugin: its routes are served without a breaker. */
+          enabled?: boolean;
+        };
+      };
+    };
+  };
+}
+
+interface CircuitBreakerSettings {
+  /**
+   * Milliseconds until a request without response headers counts as a failure; the request itself goes on.
+   * Default: 10000.
+   * @minimum 1
+   */
+  timeout?: number;
+  /**
+   * Failure percentage (responses with status >= 500 and timeouts) in the rolling window that opens the breaker.
+   * Default: 50.
+   * @minimum 1
+   * @maximum 100
+   */
+  errorThresholdPercentage?: number;
+  /**
+   * Milliseconds the breaker stays open before one trial request is let through. Default: 30000.
+   * @minimum 1
+   */
+  resetTimeout?: number;
+  /**
+   * Requests in the rolling window before the breaker may open. Default: 10.
+   * @minimum 0
+   */
+  volumeThreshold?: number;
+  /**
+   * Length of the rolling statistics window in milliseconds. Default: 10000.
+   * @minimum 100
+   */
+  rollingCountTimeout?: number;
+}

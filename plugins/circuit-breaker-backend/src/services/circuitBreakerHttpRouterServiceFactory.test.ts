@@ -1,0 +1,221 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import Router from 'express-promise-router';
+import request from 'supertest';
+import circuitBreakerPlugin from '..';
+import { circuitBreakerHttpRouterServiceFactory } from './circuitBreakerHttpRouterServiceFactory';
+
+/** A plugin that always answers 200; it also opens one route to unauthenticated callers. */
+const healthyPlugin = createBackendPlugin({
+  pluginId: 'healthy',
+  register(env) {
+    env.registerInit({
+      deps: { httpRouter: coreServices.httpRouter },
+      async init({ httpRouter }) {
+        const router = Router();
+        router.get('/ping', (_req, res) => {
+          res.json({ ok: true });
+        });
+        router.get('/public', (_req, res) => {
+          res.json({ public: true });
+        });
+        httpRouter.use(router);
+        httpRouter.addAuthPolicy({ path: '/public', allow: 'unauthenticated' });
+      },
+    });
+  },
+});
+
+/** A plugin whose `/work` throws (rendered as 500 by the error middleware) while `flaky.failing` is set. */
+const flaky = { failing: true, slowMs: 0 };
+const flakyPlugin = createBackendPlugin({
+  pluginId: 'flaky',
+  register(env) {
+    env.registerInit({
+      deps: { httpRouter: coreServices.httpRouter },
+      async init({ httpRouter }) {
+        const router = Router();
+        router.get('/work', async (_req, res) => {
+          if (flaky.failing) throw new Error('flaky plugin failure');
+          res.json({ ok: true });
+        });
+        router.get('/not-found', (_req, res) => {
+          res.status(404).json({ error: 'nothing here' });
+        });
+        router.get('/slow', async (_req, res) => {
+          await new Promise(r => setTimeout(r, flaky.slowMs));
+          res.json({ slow: true });
+        });
+        httpRouter.use(router);
+      },
+    });
+  },
+});
+
+const defaults = {
+  volumeThreshold: 4,
+  errorThresholdPercentage: 50,
+  resetTimeout: 400,
+  rollingCountTimeout: 10_000,
+  timeout: 2_000,
+};
+
+async function startBackend(
+  circuitBreaker: object,
+  options: { anonymous?: boolean } = {},
+) {
+  const { server } = await startTestBackend({
+    features: [
+      circuitBreakerHttpRouterServiceFactory,
+      circuitBreakerPlugin,
+      healthyPlugin,
+      flakyPlugin,
+      mockServices.rootConfig.factory({
+        data: { backend: { circuitBreaker } },
+      }),
+      ...(options.anonymous
+        ? [
+            mockServices.httpAuth.factory({
+              defaultCredentials: mockCredentials.none(),
+            }),
+          ]
+        : []),
+    ],
+  });
+  return server;
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+async function statusOf(server: any, pluginId: string) {
+  const res = await request(server)
+    .get('/api/circuit-breaker/status')
+    .set('Authorization', mockCredentials.user.header());
+  expect(res.status).toBe(200);
+  return res.body.plugins.find((p: any) => p.pluginId === pluginId);
+}
+
+beforeEach(() => {
+  flaky.failing = true;
+  flaky.slowMs = 0;
+});
+
+describe('circuitBreakerHttpRouterServiceFactory', () => {
+  it('opens a failing plugin, answers 503 with Retry-After, half-opens and closes, while others stay up', async () => {
+    const server = await startBackend({ defaults });
+
+    for (let i = 0; i < defaults.volumeThreshold; i++) {
+      expect((await request(server).get('/api/flaky/work')).status).toBe(500);
+      expect((await request(server).get('/api/healthy/ping')).status).toBe(200);
+    }
+
+    const rejected = await request(server).get('/api/flaky/work');
+    expect(rejected.status).toBe(503);
+    expect(rejected.body.error.name).toBe('ServiceUnavailableError');
+    expect(rejected.body.error.message).toMatch(/flaky plugin .* circuit breaker is open/);
+    expect(Number(rejected.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await request(server).get('/api/healthy/ping')).status).toBe(200);
+    expect((await statusOf(server, 'flaky')).state).toBe('open');
+    expect((await statusOf(server, 'healthy')).state).toBe('closed');
+
+    // After resetTimeout one trial request goes through; it fails, so the breaker opens again.
+    await sleep(defaults.resetTimeout + 100);
+    expect((await request(server).get('/api/flaky/work')).status).toBe(500);
+    expect((await request(server).get('/api/flaky/work')).status).toBe(503);
+
+    // The plugin recovers: the next trial succeeds and closes the breaker.
+    flaky.failing = false;
+    await sleep(defaults.resetTimeout + 100);
+    expect((await request(server).get('/api/flaky/work')).status).toBe(200);
+    expect((await request(server).get('/api/flaky/work')).status).toBe(200);
+    const status = await statusOf(server, 'flaky');
+    expect(status.state).toBe('closed');
+    expect(status.stats.failures).toBeGreaterThanOrEqual(defaults.volumeThreshold);
+    expect(status.stats.rejects).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not count 4xx responses as failures', async () => {
+    const server = await startBackend({ defaults });
+    for (let i = 0; i < 10; i++) {
+      expect((await request(server).get('/api/flaky/not-found')).status).toBe(404);
+    }
+    expect((await request(server).get('/api/flaky/not-found')).status).toBe(404);
+    expect((await statusOf(server, 'flaky')).state).toBe('closed');
+  });
+
+  it('counts a request past the timeout as a failure but still delivers its response', async () => {
+    const server = await startBackend({
+      defaults: { ...defaults, timeout: 50, volumeThreshold: 2 },
+    });
+    flaky.slowMs = 150;
+    for (let i = 0; i < 2; i++) {
+      expect((await request(server).get('/api/flaky/slow')).status).toBe(200);
+    }
+    const status = await statusOf(server, 'flaky');
+    expect(status.stats.timeouts).toBe(2);
+    expect(status.state).toBe('open');
+  });
+
+  it('keeps the credentials barrier: 401s never open a breaker, plugin auth policies still apply', async () => {
+    const server = await startBackend({ defaults }, { anonymous: true });
+    for (let i = 0; i < 10; i++) {
+      expect((await request(server).get('/api/flaky/work')).status).toBe(401);
+    }
+    expect((await request(server).get('/api/healthy/public')).status).toBe(200);
+    expect((await request(server).get('/api/healthy/ping')).status).toBe(401);
+    // The status API is itself behind the default policy.
+    expect((await request(server).get('/api/circuit-breaker/status')).status).toBe(401);
+    const status = await statusOf(server, 'flaky');
+    expect(status.state).toBe('closed');
+    expect(status.stats.failures).toBe(0);
+  });
+
+  it('merges per-plugin settings over the defaults and exempts disabled plugins', async () => {
+    const server = await startBackend({
+      defaults,
+      plugins: {
+        flaky: { volumeThreshold: 2 },
+        healthy: { enabled: false },
+      },
+    });
+    const flakyStatus = await statusOf(server, 'flaky');
+    expect(flakyStatus.settings).toEqual({ ...defaults, volumeThreshold: 2 });
+    expect((await statusOf(server, 'healthy')).state).toBe('disabled');
+
+    for (let i = 0; i < 2; i++) {
+      expect((await request(server).get('/api/flaky/work')).status).toBe(500);
+    }
+    expect((await request(server).get('/api/flaky/work')).status).toBe(503);
+  });
+
+  it('never opens an exempted plugin', async () => {
+    const server = await startBackend({
+      defaults,
+      plugins: { flaky: { enabled: false } },
+    });
+    for (let i = 0; i < 3 * defaults.volumeThreshold; i++) {
+      expect((await request(server).get('/api/flaky/work')).status).toBe(500);
+    }
+  });
+
+  it('serves every plugin without a breaker when disabled globally', async () => {
+    const server = await startBackend({ enabled: false, defaults });
+    for (let i = 0; i < 3 * defaults.volumeThreshold; i++) {
+      expect((await request(server).get('/api/flaky/work')).status).toBe(500);
+    }
+    expect((await statusOf(server, 'flaky')).state).toBe('disabled');
+  });
+
+  it('refuses to start with invalid settings', async () => {
+    await expect(
+      startBackend({ defaults: { ...defaults, errorThresholdPercentage: 150 } }),
+    ).rejects.toThrow(/errorThresholdPercentage/);
+  });
+});

@@ -1,0 +1,2 @@
+export { circuitBreakerApiRef, CircuitBreakerClient } from './CircuitBreakerApi';
+export type { CircuitBreakerApi } from './CircuitBreakerApi';

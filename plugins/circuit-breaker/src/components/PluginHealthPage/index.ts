@@ -1,0 +1,1 @@
+export { PluginHealthPage } from './PluginHealthPage';

@@ -1,0 +1,3 @@
+export { circuitBreakerPlugin, PluginHealthPage } from './plugin';
+export { circuitBreakerApiRef } from './api';
+export type { CircuitBreakerApi } from './api';
