@@ -5,136 +5,147 @@
 //     and offers no guest sign-in;
 //  2. development config (SQLite in a throwaway folder): the guest can sign in and read the catalog.
 // Exits non-zero with the backend's log tail on the first failed check.
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import {
+  guestToken,
+  startBackend,
+  unpackBundle,
+  waitFor as waitForBackend,
+} from '../lib/built-backend.mjs';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const port = 7107; // not the dev port, so a running `yarn dev` does not interfere
 const base = `http://localhost:${port}`;
 const ciToken = `smoke-${process.pid}-${Date.now()}`;
 let failures = 0;
 let running; // the backend being checked, so waits stop when it exits
-const workdir = unpackBundle();
+const bundle = unpackBundle();
+const workdir = bundle.dir;
 
 function check(ok, what, detail = '') {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${ok || !detail ? '' : `: ${detail}`}`);
+  console.log(
+    `${ok ? 'ok  ' : 'FAIL'} ${what}${ok || !detail ? '' : `: ${detail}`}`,
+  );
   if (!ok) failures++;
 }
 
-async function waitFor(what, fn, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    if (running?.exited()) throw new Error(`the backend exited while waiting for ${what}`);
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise(r => setTimeout(r, 1000));
-  }
-  throw new Error(`timed out waiting for ${what} ${last ?? ''}`);
-}
-
-// The built backend as the Dockerfile lays it out: bundle.tar.gz unpacked with the catalog, templates and configs
-// beside it. Dependencies come from the repository's node_modules (a symlink) rather than a production-only
-// install, which the container build does.
-function unpackBundle() {
-  const bundle = path.join(root, 'packages/backend/dist/bundle.tar.gz');
-  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run yarn build:backend first`);
-  const dir = mkdtempSync(path.join(tmpdir(), 'smoke-bundle-'));
-  execFileSync('tar', ['xzf', bundle, '-C', dir]);
-  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-  for (const f of ['catalog', 'templates', 'app-config.yaml', 'app-config.production.yaml']) {
-    cpSync(path.join(root, f), path.join(dir, f), { recursive: true });
-  }
-  return dir;
-}
-
-function startBackend(name, cwd, configs, env) {
-  const args = [path.join(workdir, 'packages/backend'), ...configs.flatMap(c => ['--config', c])];
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const log = [];
-  for (const s of [child.stdout, child.stderr]) {
-    s.on('data', d => log.push(...String(d).split('\n')));
-  }
-  child.on('exit', code => log.push(`[${name} exited with ${code}]`));
-  return {
-    log,
-    exited: () => child.exitCode !== null,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise(r => child.once('exit', r));
-    },
-  };
-}
+const waitFor = (what, fn, timeoutMs) =>
+  waitForBackend(what, fn, { timeoutMs, backend: running });
 
 async function ready() {
-  await waitFor('readiness', async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok);
+  await waitFor(
+    'readiness',
+    async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
+  );
 }
 
 async function catalogHas(token, name) {
-  return waitFor(`${name} in the catalog`, async () => {
-    const res = await fetch(`${base}/api/catalog/entities/by-name/component/default/${name}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    return res.ok;
-  }, 120_000);
+  return waitFor(
+    `${name} in the catalog`,
+    async () => {
+      const res = await fetch(
+        `${base}/api/catalog/entities/by-name/component/default/${name}`,
+        {
+          headers: { Authorization: `Bearer ${token}` },
+        },
+      );
+      return res.ok;
+    },
+    120_000,
+  );
 }
 
 async function production() {
   const db = `backstage_smoke_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port: 5432,
+    user: 'postgres',
+    database: 'postgres',
+  });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${db}`);
-  const override = path.join(mkdtempSync(path.join(tmpdir(), 'smoke-')), 'app-config.smoke.yaml');
+  const override = path.join(
+    mkdtempSync(path.join(tmpdir(), 'smoke-')),
+    'app-config.smoke.yaml',
+  );
   // One database with a schema per plugin, so the run leaves a single database to drop.
-  writeFileSync(override, `backend:\n  listen: ':${port}'\n  database:\n    pluginDivisionMode: schema\n    connection:\n      database: ${db}\n`);
-  const backend = (running = startBackend('production', workdir, ['app-config.yaml', 'app-config.production.yaml', override], {
-    NODE_ENV: 'production',
-    APP_BASE_URL: base,
-    BACKEND_BASE_URL: base,
-    BACKEND_CI_TOKEN: ciToken,
-    POSTGRES_HOST: '127.0.0.1',
-    POSTGRES_PORT: '5432',
-    POSTGRES_USER: 'postgres',
-    POSTGRES_PASSWORD: 'unused-with-trust-auth',
-    AUTH_GITHUB_CLIENT_ID: 'smoke-client-id',
-    AUTH_GITHUB_CLIENT_SECRET: 'smoke-client-secret',
-    GITHUB_TOKEN: 'smoke-github-token',
+  writeFileSync(
+    override,
+    `backend:\n  listen: ':${port}'\n  database:\n    pluginDivisionMode: schema\n    connection:\n      database: ${db}\n`,
+  );
+  const backend = (running = startBackend({
+    bundleDir: workdir,
+    name: 'production',
+    cwd: workdir,
+    configs: ['app-config.yaml', 'app-config.production.yaml', override],
+    env: {
+      NODE_ENV: 'production',
+      APP_BASE_URL: base,
+      BACKEND_BASE_URL: base,
+      BACKEND_CI_TOKEN: ciToken,
+      POSTGRES_HOST: '127.0.0.1',
+      POSTGRES_PORT: '5432',
+      POSTGRES_USER: 'postgres',
+      POSTGRES_PASSWORD: 'unused-with-trust-auth',
+      AUTH_GITHUB_CLIENT_ID: 'smoke-client-id',
+      AUTH_GITHUB_CLIENT_SECRET: 'smoke-client-secret',
+      GITHUB_TOKEN: 'smoke-github-token',
+    },
   }));
   try {
     await ready();
     check(true, 'production: backend ready on PostgreSQL');
     const index = await fetch(`${base}/`);
     const html = await index.text();
-    check(index.ok && html.includes('<div id="root">'), 'production: built frontend served at /', `${index.status}`);
+    check(
+      index.ok && html.includes('<div id="root">'),
+      'production: built frontend served at /',
+      `${index.status}`,
+    );
     const anon = await fetch(`${base}/api/catalog/entities?limit=1`);
-    check(anon.status === 401, 'production: unauthenticated catalog request refused with 401', `${anon.status}`);
+    check(
+      anon.status === 401,
+      'production: unauthenticated catalog request refused with 401',
+      `${anon.status}`,
+    );
     const guest = await fetch(`${base}/api/auth/guest/refresh?env=production`, {
       headers: { 'X-Requested-With': 'XMLHttpRequest' },
     });
-    check(!guest.ok, 'production: guest sign-in is not offered', `${guest.status}`);
+    check(
+      !guest.ok,
+      'production: guest sign-in is not offered',
+      `${guest.status}`,
+    );
     await catalogHas(ciToken, 'checkout-service');
-    const groups = await fetch(`${base}/api/catalog/entities/by-query?filter=kind=group,spec.type=tribe`, {
-      headers: { Authorization: `Bearer ${ciToken}` },
-    });
+    const groups = await fetch(
+      `${base}/api/catalog/entities/by-query?filter=kind=group,spec.type=tribe`,
+      {
+        headers: { Authorization: `Bearer ${ciToken}` },
+      },
+    );
     const tribes = (await groups.json()).items?.length ?? 0;
-    check(tribes >= 2, `production: the sample org is in the catalog (${tribes} tribes)`);
-    const store = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: db });
+    check(
+      tribes >= 2,
+      `production: the sample org is in the catalog (${tribes} tribes)`,
+    );
+    const store = new pg.Client({
+      host: '127.0.0.1',
+      port: 5432,
+      user: 'postgres',
+      database: db,
+    });
     await store.connect();
-    const { rows } = await store.query(`SELECT count(*)::int AS n FROM catalog.final_entities`);
+    const { rows } = await store.query(
+      `SELECT count(*)::int AS n FROM catalog.final_entities`,
+    );
     await store.end();
-    check(rows[0].n > 20, `production: catalog stored in PostgreSQL (${rows[0].n} entities in ${db})`);
+    check(
+      rows[0].n > 20,
+      `production: catalog stored in PostgreSQL (${rows[0].n} entities in ${db})`,
+    );
   } finally {
     await backend.stop();
     if (failures) console.log(backend.log.slice(-60).join('\n'));
@@ -147,31 +158,45 @@ async function development() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'smoke-data-'));
   // The dev config listens on 7007; this moves it off the developer's port.
   const override = path.join(dataDir, 'app-config.smoke.yaml');
-  writeFileSync(override, `backend:\n  baseUrl: ${base}\n  listen:\n    port: ${port}\n`);
+  writeFileSync(
+    override,
+    `backend:\n  baseUrl: ${base}\n  listen:\n    port: ${port}\n`,
+  );
   // In development the backend runs from packages/backend, which the dev config's relative paths expect.
-  const backend = (running = startBackend('development', path.join(workdir, 'packages/backend'), ['../../app-config.yaml', override], {
-    NODE_ENV: 'development',
-    BACKSTAGE_DATA_DIR: dataDir,
+  const backend = (running = startBackend({
+    bundleDir: workdir,
+    name: 'development',
+    cwd: path.join(workdir, 'packages/backend'),
+    configs: ['../../app-config.yaml', override],
+    env: { NODE_ENV: 'development', BACKSTAGE_DATA_DIR: dataDir },
   }));
   try {
     await ready();
-    const res = await fetch(`${base}/api/auth/guest/refresh?env=development`, {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    });
-    check(res.ok, 'development: guest sign-in works', `${res.status}`);
-    const token = (await res.json()).backstageIdentity?.token;
+    const token = await guestToken(base);
+    check(!!token, 'development: guest sign-in works');
     await catalogHas(token, 'checkout-service');
     check(true, 'development: the guest reads the catalog');
     // catalog/broken/invalid-entity.yaml is registered on purpose: it must be reported, and the rest must load.
-    const reported = await waitFor('the broken entity file to be reported', async () =>
-      backend.log.find(l => l.includes('invalid-entity.yaml') && /not valid/.test(l)),
+    const reported = await waitFor(
+      'the broken entity file to be reported',
+      async () =>
+        backend.log.find(
+          l => l.includes('invalid-entity.yaml') && /not valid/.test(l),
+        ),
     );
-    check(!!reported, 'development: the broken entity file is reported in the log');
+    check(
+      !!reported,
+      'development: the broken entity file is reported in the log',
+    );
     const facets = await fetch(`${base}/api/catalog/entity-facets?facet=kind`, {
       headers: { Authorization: `Bearer ${token}` },
     }).then(r => r.json());
-    const components = facets.facets.kind.find(f => f.value === 'Component')?.count ?? 0;
-    check(components >= 12, `development: every valid component loaded beside it (${components})`);
+    const components =
+      facets.facets.kind.find(f => f.value === 'Component')?.count ?? 0;
+    check(
+      components >= 12,
+      `development: every valid component loaded beside it (${components})`,
+    );
   } finally {
     await backend.stop();
     if (failures) console.log(backend.log.slice(-60).join('\n'));
@@ -185,7 +210,9 @@ try {
 } catch (e) {
   check(false, String(e));
 } finally {
-  rmSync(workdir, { recursive: true, force: true });
+  bundle.remove();
 }
-console.log(failures ? `${failures} check(s) failed` : 'all smoke checks passed');
+console.log(
+  failures ? `${failures} check(s) failed` : 'all smoke checks passed',
+);
 process.exit(failures ? 1 : 0);

@@ -35,10 +35,11 @@ const stateLabels: Record<BreakerState, JSX.Element> = {
 const ms = (value: number) => `${Math.round(value)} ms`;
 
 const columns: TableColumn<PluginBreakerStatus>[] = [
-  { title: 'Plugin', field: 'pluginId', highlight: true },
+  { title: 'Plugin', field: 'pluginId', highlight: true, cellStyle: { whiteSpace: 'nowrap' } },
   {
     title: 'State',
     field: 'state',
+    cellStyle: { whiteSpace: 'nowrap' },
     render: row => <span data-testid={`state-${row.pluginId}`}>{stateLabels[row.state]}</span>,
   },
   { title: 'Requests', field: 'stats.requests', type: 'numeric' },
