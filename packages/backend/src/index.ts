@@ -15,6 +15,7 @@ import {
   circuitBreakerHttpRouterServiceFactory,
   faultInjectionPlugin,
 } from '@internal/plugin-circuit-breaker-backend';
+import { localGitUrlReaderFactory } from '@internal/plugin-scaffolder-backend-module-golden-path';
 
 const backend = createBackend();
 
@@ -43,6 +44,14 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// Task workspaces serialized to the database, so a recovered task gets its files back (dev-only provider upstream;
+// see README, Scaffolder recovery).
+backend.add(
+  import('@backstage/plugin-scaffolder-backend-module-workspace-database'),
+);
+// Our golden-path actions, and URL reading of the local git remotes they publish to in dev and tests.
+backend.add(import('@internal/plugin-scaffolder-backend-module-golden-path'));
+backend.add(localGitUrlReaderFactory);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

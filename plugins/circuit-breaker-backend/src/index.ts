@@ -12,5 +12,8 @@ export {
   circuitBreakerRegistryServiceRef,
   CircuitBreakerRegistry,
 } from './services/CircuitBreakerRegistry';
-export { readPluginBreakerConfig, DEFAULT_BREAKER_SETTINGS } from './services/breakerConfig';
+export {
+  readPluginBreakerConfig,
+  DEFAULT_BREAKER_SETTINGS,
+} from './services/breakerConfig';
 export { faultInjectionPlugin } from './faultInjection/faultInjectionPlugin';

@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { createRouter } from './service/router';
 import { circuitBreakerRegistryServiceRef } from './services/CircuitBreakerRegistry';
 
@@ -17,7 +20,8 @@ export const circuitBreakerPlugin = createBackendPlugin({
         registry: circuitBreakerRegistryServiceRef,
       },
       async init({ config, httpAuth, httpRouter, registry }) {
-        const enabled = config.getOptionalBoolean('backend.circuitBreaker.enabled') ?? true;
+        const enabled =
+          config.getOptionalBoolean('backend.circuitBreaker.enabled') ?? true;
         httpRouter.use(await createRouter({ httpAuth, registry, enabled }));
       },
     });

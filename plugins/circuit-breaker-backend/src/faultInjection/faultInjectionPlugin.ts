@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 
 /**
@@ -10,12 +13,19 @@ export const faultInjectionPlugin = createBackendPlugin({
   pluginId: 'fault-injection',
   register(env) {
     env.registerInit({
-      deps: { httpRouter: coreServices.httpRouter, logger: coreServices.logger },
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        logger: coreServices.logger,
+      },
       async init({ httpRouter, logger }) {
         if (process.env.NODE_ENV === 'production') {
-          throw new Error('The fault-injection plugin is for tests and must not run in production');
+          throw new Error(
+            'The fault-injection plugin is for tests and must not run in production',
+          );
         }
-        logger.warn('Fault injection is enabled: GET /api/fault-injection/fail answers 500');
+        logger.warn(
+          'Fault injection is enabled: GET /api/fault-injection/fail answers 500',
+        );
         const router = Router();
         router.get('/fail', async () => {
           throw new Error('Injected failure');

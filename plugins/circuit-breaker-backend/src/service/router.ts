@@ -11,12 +11,19 @@ export interface RouterOptions {
 }
 
 /** Read-only status API; every route stays behind the default auth policy (users and services). */
-export async function createRouter({ httpAuth, registry, enabled }: RouterOptions): Promise<express.Router> {
+export async function createRouter({
+  httpAuth,
+  registry,
+  enabled,
+}: RouterOptions): Promise<express.Router> {
   const router = Router();
 
   router.get('/status', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const body: CircuitBreakerStatusResponse = { enabled, plugins: registry.list() };
+    const body: CircuitBreakerStatusResponse = {
+      enabled,
+      plugins: registry.list(),
+    };
     res.json(body);
   });
 

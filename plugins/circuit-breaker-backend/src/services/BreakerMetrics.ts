@@ -3,7 +3,12 @@ import { BreakerState } from '@internal/plugin-circuit-breaker-common';
 
 export type BreakerOutcome = 'success' | 'failure' | 'timeout' | 'reject';
 
-const STATE_VALUES: Record<BreakerState, number> = { closed: 0, halfOpen: 1, open: 2, disabled: -1 };
+const STATE_VALUES: Record<BreakerState, number> = {
+  closed: 0,
+  halfOpen: 1,
+  open: 2,
+  disabled: -1,
+};
 
 /**
  * Per-plugin breaker metrics through the OpenTelemetry metrics API, which Backstage's backend exports
@@ -11,13 +16,20 @@ const STATE_VALUES: Record<BreakerState, number> = { closed: 0, halfOpen: 1, ope
  */
 export class BreakerMetrics {
   private readonly meter = metrics.getMeter('backstage-circuit-breaker');
-  private readonly requests = this.meter.createCounter('backstage.circuit_breaker.requests', {
-    description: 'Requests seen by a plugin circuit breaker, by outcome (success, failure, timeout, reject)',
-  });
-  private readonly latency = this.meter.createHistogram('backstage.circuit_breaker.latency', {
-    description: 'Time until a plugin decided its response status',
-    unit: 'ms',
-  });
+  private readonly requests = this.meter.createCounter(
+    'backstage.circuit_breaker.requests',
+    {
+      description:
+        'Requests seen by a plugin circuit breaker, by outcome (success, failure, timeout, reject)',
+    },
+  );
+  private readonly latency = this.meter.createHistogram(
+    'backstage.circuit_breaker.latency',
+    {
+      description: 'Time until a plugin decided its response status',
+      unit: 'ms',
+    },
+  );
 
   constructor(states: () => Array<{ pluginId: string; state: BreakerState }>) {
     this.meter

@@ -1,4 +1,7 @@
-import { createServiceFactory, createServiceRef } from '@backstage/backend-plugin-api';
+import {
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
 import {
   BreakerSettings,
   PluginBreakerStatus,
@@ -14,7 +17,10 @@ export class CircuitBreakerRegistry {
   private readonly breakers = new Map<string, PluginBreaker>();
   private readonly exempt = new Map<string, BreakerSettings>();
   readonly metrics = new BreakerMetrics(() =>
-    [...this.breakers.values()].map(b => ({ pluginId: b.pluginId, state: b.state })),
+    [...this.breakers.values()].map(b => ({
+      pluginId: b.pluginId,
+      state: b.state,
+    })),
   );
 
   register(breaker: PluginBreaker) {
@@ -30,22 +36,32 @@ export class CircuitBreakerRegistry {
       pluginId,
       state: 'disabled' as const,
       settings,
-      stats: { requests: 0, successes: 0, failures: 0, timeouts: 0, rejects: 0, latencyP50: 0, latencyP95: 0 },
+      stats: {
+        requests: 0,
+        successes: 0,
+        failures: 0,
+        timeouts: 0,
+        rejects: 0,
+        latencyP50: 0,
+        latencyP95: 0,
+      },
     }));
-    return [...[...this.breakers.values()].map(b => b.status()), ...exempt].sort((a, b) =>
-      a.pluginId.localeCompare(b.pluginId),
-    );
+    return [
+      ...[...this.breakers.values()].map(b => b.status()),
+      ...exempt,
+    ].sort((a, b) => a.pluginId.localeCompare(b.pluginId));
   }
 }
 
 /** Root-scoped: one registry per backend process, shared by every plugin's httpRouter and the status plugin. */
-export const circuitBreakerRegistryServiceRef = createServiceRef<CircuitBreakerRegistry>({
-  id: 'internal.circuit-breaker.registry',
-  scope: 'root',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: {},
-      factory: () => new CircuitBreakerRegistry(),
-    }),
-});
+export const circuitBreakerRegistryServiceRef =
+  createServiceRef<CircuitBreakerRegistry>({
+    id: 'internal.circuit-breaker.registry',
+    scope: 'root',
+    defaultFactory: async service =>
+      createServiceFactory({
+        service,
+        deps: {},
+        factory: () => new CircuitBreakerRegistry(),
+      }),
+  });

@@ -60,7 +60,10 @@ export class PluginBreaker {
         name: pluginId,
         ...settings,
         // opossum splits the window into buckets; 10 must divide it, so round the window to a multiple of 10.
-        rollingCountTimeout: Math.max(10, Math.round(settings.rollingCountTimeout / 10) * 10),
+        rollingCountTimeout: Math.max(
+          10,
+          Math.round(settings.rollingCountTimeout / 10) * 10,
+        ),
         rollingCountBuckets: 10,
       },
     );
@@ -70,10 +73,16 @@ export class PluginBreaker {
     });
     this.breaker.on('halfOpen', () => this.stateChanged('halfOpen'));
     this.breaker.on('close', () => this.stateChanged('closed'));
-    this.breaker.on('success', (_r, latency) => metrics.record(pluginId, 'success', latency));
+    this.breaker.on('success', (_r, latency) =>
+      metrics.record(pluginId, 'success', latency),
+    );
     // opossum reports a timeout as a failure too (and counts it in both stats); record it once, by its kind.
     this.breaker.on('failure', (error: Error & { code?: string }, latency) =>
-      metrics.record(pluginId, error.code === 'ETIMEDOUT' ? 'timeout' : 'failure', latency),
+      metrics.record(
+        pluginId,
+        error.code === 'ETIMEDOUT' ? 'timeout' : 'failure',
+        latency,
+      ),
     );
     this.breaker.on('reject', () => metrics.record(pluginId, 'reject'));
   }
@@ -91,8 +100,12 @@ export class PluginBreaker {
           // A server error or a timeout: already counted, and the plugin's response is on its way.
           return;
         }
-        const retryAfterMs = this.openedAt + this.settings.resetTimeout - Date.now();
-        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+        const retryAfterMs =
+          this.openedAt + this.settings.resetTimeout - Date.now();
+        res.setHeader(
+          'Retry-After',
+          String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+        );
         next(
           new ServiceUnavailableError(
             `The ${this.pluginId} plugin is failing and its circuit breaker is open; retry later`,
@@ -130,7 +143,9 @@ export class PluginBreaker {
     this.lastStateChange = new Date();
     const message = `Circuit breaker for plugin '${this.pluginId}' is now ${state}`;
     if (state === 'open') {
-      this.logger.warn(`${message}: answering 503 for ${this.settings.resetTimeout} ms`);
+      this.logger.warn(
+        `${message}: answering 503 for ${this.settings.resetTimeout} ms`,
+      );
     } else {
       this.logger.info(message);
     }

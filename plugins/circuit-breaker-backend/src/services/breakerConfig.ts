@@ -11,7 +11,9 @@ export const DEFAULT_BREAKER_SETTINGS: Readonly<BreakerSettings> = {
   rollingCountTimeout: 10_000,
 };
 
-const SETTING_KEYS = Object.keys(DEFAULT_BREAKER_SETTINGS) as Array<keyof BreakerSettings>;
+const SETTING_KEYS = Object.keys(DEFAULT_BREAKER_SETTINGS) as Array<
+  keyof BreakerSettings
+>;
 const ROOT = 'backend.circuitBreaker';
 
 /** What the breaker of one plugin runs with: `undefined` settings mean the plugin is exempt. */
@@ -20,14 +22,21 @@ export interface PluginBreakerConfig {
   settings: BreakerSettings;
 }
 
-function readSettings(config: Config | undefined, path: string): Partial<BreakerSettings> {
+function readSettings(
+  config: Config | undefined,
+  path: string,
+): Partial<BreakerSettings> {
   const settings: Partial<BreakerSettings> = {};
   if (!config) return settings;
   for (const key of SETTING_KEYS) {
     const value = config.getOptionalNumber(key);
     if (value === undefined) continue;
     // The config schema rejects these at start-up; this guards direct callers (tests, other loaders).
-    if (!Number.isFinite(value) || value < 0 || (key === 'errorThresholdPercentage' && value > 100)) {
+    if (
+      !Number.isFinite(value) ||
+      value < 0 ||
+      (key === 'errorThresholdPercentage' && value > 100)
+    ) {
       throw new InputError(`Invalid ${path}.${key}: ${value}`);
     }
     settings[key] = value;
@@ -39,7 +48,10 @@ function readSettings(config: Config | undefined, path: string): Partial<Breaker
  * Reads `backend.circuitBreaker` for one plugin: built-in defaults, then `defaults`, then `plugins.<pluginId>`,
  * each overriding only the keys it sets.
  */
-export function readPluginBreakerConfig(rootConfig: Config, pluginId: string): PluginBreakerConfig {
+export function readPluginBreakerConfig(
+  rootConfig: Config,
+  pluginId: string,
+): PluginBreakerConfig {
   const root = rootConfig.getOptionalConfig(ROOT);
   const own = root?.getOptionalConfig(`plugins.${pluginId}`);
   const settings: BreakerSettings = {
@@ -47,6 +59,8 @@ export function readPluginBreakerConfig(rootConfig: Config, pluginId: string): P
     ...readSettings(root?.getOptionalConfig('defaults'), `${ROOT}.defaults`),
     ...readSettings(own, `${ROOT}.plugins.${pluginId}`),
   };
-  const enabled = (root?.getOptionalBoolean('enabled') ?? true) && (own?.getOptionalBoolean('enabled') ?? true);
+  const enabled =
+    (root?.getOptionalBoolean('enabled') ?? true) &&
+    (own?.getOptionalBoolean('enabled') ?? true);
   return { enabled, settings };
 }

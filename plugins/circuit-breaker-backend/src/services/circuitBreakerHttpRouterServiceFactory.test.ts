@@ -119,7 +119,9 @@ describe('circuitBreakerHttpRouterServiceFactory', () => {
     const rejected = await request(server).get('/api/flaky/work');
     expect(rejected.status).toBe(503);
     expect(rejected.body.error.name).toBe('ServiceUnavailableError');
-    expect(rejected.body.error.message).toMatch(/flaky plugin .* circuit breaker is open/);
+    expect(rejected.body.error.message).toMatch(
+      /flaky plugin .* circuit breaker is open/,
+    );
     expect(Number(rejected.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect((await request(server).get('/api/healthy/ping')).status).toBe(200);
     expect((await statusOf(server, 'flaky')).state).toBe('open');
@@ -137,16 +139,22 @@ describe('circuitBreakerHttpRouterServiceFactory', () => {
     expect((await request(server).get('/api/flaky/work')).status).toBe(200);
     const status = await statusOf(server, 'flaky');
     expect(status.state).toBe('closed');
-    expect(status.stats.failures).toBeGreaterThanOrEqual(defaults.volumeThreshold);
+    expect(status.stats.failures).toBeGreaterThanOrEqual(
+      defaults.volumeThreshold,
+    );
     expect(status.stats.rejects).toBeGreaterThanOrEqual(2);
   });
 
   it('does not count 4xx responses as failures', async () => {
     const server = await startBackend({ defaults });
     for (let i = 0; i < 10; i++) {
-      expect((await request(server).get('/api/flaky/not-found')).status).toBe(404);
+      expect((await request(server).get('/api/flaky/not-found')).status).toBe(
+        404,
+      );
     }
-    expect((await request(server).get('/api/flaky/not-found')).status).toBe(404);
+    expect((await request(server).get('/api/flaky/not-found')).status).toBe(
+      404,
+    );
     expect((await statusOf(server, 'flaky')).state).toBe('closed');
   });
 
@@ -171,7 +179,9 @@ describe('circuitBreakerHttpRouterServiceFactory', () => {
     expect((await request(server).get('/api/healthy/public')).status).toBe(200);
     expect((await request(server).get('/api/healthy/ping')).status).toBe(401);
     // The status API is itself behind the default policy.
-    expect((await request(server).get('/api/circuit-breaker/status')).status).toBe(401);
+    expect(
+      (await request(server).get('/api/circuit-breaker/status')).status,
+    ).toBe(401);
     const status = await statusOf(server, 'flaky');
     expect(status.state).toBe('closed');
     expect(status.stats.failures).toBe(0);
@@ -215,7 +225,9 @@ describe('circuitBreakerHttpRouterServiceFactory', () => {
 
   it('refuses to start with invalid settings', async () => {
     await expect(
-      startBackend({ defaults: { ...defaults, errorThresholdPercentage: 150 } }),
+      startBackend({
+        defaults: { ...defaults, errorThresholdPercentage: 150 },
+      }),
     ).rejects.toThrow(/errorThresholdPercentage/);
   });
 });

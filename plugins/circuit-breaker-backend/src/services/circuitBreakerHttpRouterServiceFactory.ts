@@ -1,4 +1,7 @@
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   createAuthIntegrationRouter,
   createCookieAuthRefreshMiddleware,
@@ -39,7 +42,16 @@ export const circuitBreakerHttpRouterServiceFactory = createServiceFactory({
     logger: coreServices.logger,
     registry: circuitBreakerRegistryServiceRef,
   },
-  async factory({ auth, httpAuth, config, plugin, rootHttpRouter, lifecycle, logger, registry }) {
+  async factory({
+    auth,
+    httpAuth,
+    config,
+    plugin,
+    rootHttpRouter,
+    lifecycle,
+    logger,
+    registry,
+  }) {
     const pluginId = plugin.getId();
     const router = Router();
     router.use(createRateLimitMiddleware({ pluginId, config }));
@@ -53,7 +65,12 @@ export const circuitBreakerHttpRouterServiceFactory = createServiceFactory({
 
     const { enabled, settings } = readPluginBreakerConfig(config, pluginId);
     if (enabled) {
-      const breaker = new PluginBreaker(pluginId, settings, logger, registry.metrics);
+      const breaker = new PluginBreaker(
+        pluginId,
+        settings,
+        logger,
+        registry.metrics,
+      );
       registry.register(breaker);
       lifecycle.addShutdownHook(() => breaker.shutdown());
       router.use(breaker.middleware());

@@ -1,2 +1,5 @@
-export { circuitBreakerApiRef, CircuitBreakerClient } from './CircuitBreakerApi';
+export {
+  circuitBreakerApiRef,
+  CircuitBreakerClient,
+} from './CircuitBreakerApi';
 export type { CircuitBreakerApi } from './CircuitBreakerApi';

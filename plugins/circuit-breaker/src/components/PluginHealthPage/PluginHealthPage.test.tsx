@@ -11,7 +11,15 @@ const settings = {
   volumeThreshold: 10,
   rollingCountTimeout: 10000,
 };
-const stats = { requests: 12, successes: 2, failures: 7, timeouts: 0, rejects: 3, latencyP50: 4, latencyP95: 19 };
+const stats = {
+  requests: 12,
+  successes: 2,
+  failures: 7,
+  timeouts: 0,
+  rejects: 3,
+  latencyP50: 4,
+  latencyP95: 19,
+};
 
 function renderWith(api: CircuitBreakerApi) {
   return renderInTestApp(
@@ -26,9 +34,25 @@ describe('PluginHealthPage', () => {
     const status: CircuitBreakerStatusResponse = {
       enabled: true,
       plugins: [
-        { pluginId: 'catalog', state: 'closed', settings, stats: { ...stats, failures: 0, rejects: 0 } },
-        { pluginId: 'search', state: 'open', settings, stats, lastStateChange: new Date().toISOString() },
-        { pluginId: 'proxy', state: 'disabled', settings, stats: { ...stats, requests: 0 } },
+        {
+          pluginId: 'catalog',
+          state: 'closed',
+          settings,
+          stats: { ...stats, failures: 0, rejects: 0 },
+        },
+        {
+          pluginId: 'search',
+          state: 'open',
+          settings,
+          stats,
+          lastStateChange: new Date().toISOString(),
+        },
+        {
+          pluginId: 'proxy',
+          state: 'disabled',
+          settings,
+          stats: { ...stats, requests: 0 },
+        },
       ],
     };
     await renderWith({ getStatus: async () => status });

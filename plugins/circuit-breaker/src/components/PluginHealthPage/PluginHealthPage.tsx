@@ -35,32 +35,56 @@ const stateLabels: Record<BreakerState, JSX.Element> = {
 const ms = (value: number) => `${Math.round(value)} ms`;
 
 const columns: TableColumn<PluginBreakerStatus>[] = [
-  { title: 'Plugin', field: 'pluginId', highlight: true, cellStyle: { whiteSpace: 'nowrap' } },
+  {
+    title: 'Plugin',
+    field: 'pluginId',
+    highlight: true,
+    cellStyle: { whiteSpace: 'nowrap' },
+  },
   {
     title: 'State',
     field: 'state',
     cellStyle: { whiteSpace: 'nowrap' },
-    render: row => <span data-testid={`state-${row.pluginId}`}>{stateLabels[row.state]}</span>,
+    render: row => (
+      <span data-testid={`state-${row.pluginId}`}>
+        {stateLabels[row.state]}
+      </span>
+    ),
   },
   { title: 'Requests', field: 'stats.requests', type: 'numeric' },
   { title: 'Successes', field: 'stats.successes', type: 'numeric' },
   { title: 'Failures', field: 'stats.failures', type: 'numeric' },
   { title: 'Timeouts', field: 'stats.timeouts', type: 'numeric' },
   { title: 'Rejected', field: 'stats.rejects', type: 'numeric' },
-  { title: 'p50', field: 'stats.latencyP50', type: 'numeric', render: row => ms(row.stats.latencyP50) },
-  { title: 'p95', field: 'stats.latencyP95', type: 'numeric', render: row => ms(row.stats.latencyP95) },
+  {
+    title: 'p50',
+    field: 'stats.latencyP50',
+    type: 'numeric',
+    render: row => ms(row.stats.latencyP50),
+  },
+  {
+    title: 'p95',
+    field: 'stats.latencyP95',
+    type: 'numeric',
+    render: row => ms(row.stats.latencyP95),
+  },
   {
     title: 'Last change',
     field: 'lastStateChange',
     render: row =>
-      row.lastStateChange ? new Date(row.lastStateChange).toLocaleTimeString() : '—',
+      row.lastStateChange
+        ? new Date(row.lastStateChange).toLocaleTimeString()
+        : '—',
   },
 ];
 
 /** Lists every backend plugin's circuit breaker, refreshed every few seconds. */
 export const PluginHealthPage = () => {
   const api = useApi(circuitBreakerApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(() => api.getStatus(), [api]);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getStatus(),
+    [api],
+  );
   useInterval(retry, REFRESH_MS);
 
   let body: JSX.Element;
@@ -73,7 +97,8 @@ export const PluginHealthPage = () => {
       <>
         {!value.enabled && (
           <Typography paragraph>
-            Circuit breakers are switched off (backend.circuitBreaker.enabled: false).
+            Circuit breakers are switched off (backend.circuitBreaker.enabled:
+            false).
           </Typography>
         )}
         <Table<PluginBreakerStatus>
@@ -95,8 +120,9 @@ export const PluginHealthPage = () => {
       <Content>
         <ContentHeader title="">
           <SupportButton>
-            A plugin whose responses fail (status 500 or above, or too slow) past its threshold is cut off: its
-            API answers 503 until a trial request succeeds. Counters cover the rolling window.
+            A plugin whose responses fail (status 500 or above, or too slow)
+            past its threshold is cut off: its API answers 503 until a trial
+            request succeeds. Counters cover the rolling window.
           </SupportButton>
         </ContentHeader>
         {body}

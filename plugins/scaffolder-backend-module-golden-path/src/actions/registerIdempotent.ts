@@ -1,0 +1,70 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+
+/**
+ * `catalog:register:idempotent`: upstream `catalog:register` with a checkpoint, for templates that restart
+ * (`EXPERIMENTAL_recovery: startOver`). A re-run neither registers the location twice nor fails on the conflict
+ * the first run left behind: an existing location with the same target counts as done.
+ */
+export function createRegisterIdempotentAction(catalog: CatalogService) {
+  return createTemplateAction({
+    id: 'catalog:register:idempotent',
+    description:
+      'Registers a catalog-info.yaml URL in the catalog once, even when the task is restarted',
+    schema: {
+      input: {
+        catalogInfoUrl: z => z.string().url(),
+      },
+      output: {
+        entityRef: z => z.string().optional(),
+        catalogInfoUrl: z => z.string(),
+      },
+    },
+    async handler(ctx) {
+      const { catalogInfoUrl } = ctx.input;
+      const credentials = await ctx.getInitiatorCredentials();
+      const entityRef = await ctx.checkpoint({
+        key: `catalog-register.${catalogInfoUrl}`,
+        fn: async () => {
+          // Read and validate first (a dry run writes nothing), so a bad catalog-info.yaml leaves no location behind.
+          const { entities } = await catalog
+            .addLocation(
+              { type: 'url', target: catalogInfoUrl, dryRun: true },
+              { credentials },
+            )
+            .catch(error => {
+              // Say what the catalog objected to, not just "400 Bad Request".
+              const reason = error?.body?.error?.message ?? String(error);
+              throw new InputError(
+                `The catalog refused ${catalogInfoUrl}: ${reason}`,
+              );
+            });
+          const existing = (
+            await catalog.getLocations({}, { credentials })
+          ).items.find(l => l.type === 'url' && l.target === catalogInfoUrl);
+          if (existing) {
+            ctx.logger.info(
+              `${catalogInfoUrl} is already registered (location ${existing.id})`,
+            );
+          } else {
+            await catalog.addLocation(
+              { type: 'url', target: catalogInfoUrl },
+              { credentials },
+            );
+          }
+          const main =
+            entities.find(
+              e =>
+                e.kind === 'Component' &&
+                !e.metadata.name.startsWith('generated-'),
+            ) ?? entities.find(e => !e.metadata.name.startsWith('generated-'));
+          return main ? stringifyEntityRef(main) : null;
+        },
+      });
+      if (entityRef) ctx.output('entityRef', entityRef);
+      ctx.output('catalogInfoUrl', catalogInfoUrl);
+    },
+  });
+}

@@ -1,0 +1,2 @@
+export { publishTokenApiRef, PublishTokenClient } from './PublishTokenApi';
+export type { PublishTokenApi } from './PublishTokenApi';
