@@ -8,7 +8,7 @@ BOOTSTRAP_BROWSER=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
-phases=("${@:-tsc lint unit build smoke e2e}")
+phases=("${@:-tsc lint unit build smoke recovery e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 run_phase() {
@@ -32,6 +32,7 @@ for phase in "${phases[@]}"; do
     unit) run_phase unit env CI=true yarn test ;;
     build) run_phase build yarn build:backend ;;
     smoke) run_phase smoke node scripts/smoke/backend-smoke.mjs ;;
+    recovery) run_phase recovery node scripts/recovery/scaffolder-recovery.mjs pg sqlite ;;
     e2e)
       # A throwaway data folder so the e2e run neither reads nor changes the developer's data/.
       e2e_data=$(mktemp -d)

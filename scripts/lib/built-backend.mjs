@@ -84,9 +84,10 @@ export function startBackend({ bundleDir, name, cwd, configs, env }) {
   child.on('exit', code => log.push(`[${name} exited with ${code}]`));
   return {
     log,
-    exited: () => child.exitCode !== null,
+    pid: child.pid,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await new Promise(r => child.once('exit', r));
     },
