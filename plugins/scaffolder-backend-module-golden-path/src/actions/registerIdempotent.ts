@@ -1,5 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 
@@ -63,8 +64,30 @@ export function createRegisterIdempotentAction(catalog: CatalogService) {
           return main ? stringifyEntityRef(main) : null;
         },
       });
-      if (entityRef) ctx.output('entityRef', entityRef);
+      if (entityRef) {
+        await waitUntilInCatalog(catalog, entityRef, credentials, ctx.logger);
+        ctx.output('entityRef', entityRef);
+      }
       ctx.output('catalogInfoUrl', catalogInfoUrl);
     },
   });
+}
+
+/**
+ * The catalog ingests a new location asynchronously. Wait (briefly) until the entity can be read, so the
+ * "Open in catalog" link the template shows at the end leads to the entity rather than "not found".
+ */
+async function waitUntilInCatalog(
+  catalog: CatalogService,
+  entityRef: string,
+  credentials: BackstageCredentials,
+  logger: LoggerService,
+  timeoutMs = 60_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await catalog.getEntityByRef(entityRef, { credentials })) return;
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+  logger.warn(`${entityRef} is registered but not in the catalog yet; it will appear once processed`);
 }
