@@ -4,7 +4,11 @@
  */
 const backend = 'http://localhost:7007';
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
+async function poll<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 240_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -25,10 +29,15 @@ export default async function globalSetup() {
     return res.ok ? true : undefined;
   });
   const token = await poll('a guest token', async () => {
-    const res = await fetch(`${backend}/api/auth/guest/refresh?env=development`, {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    });
-    return res.ok ? ((await res.json()).backstageIdentity.token as string) : undefined;
+    const res = await fetch(
+      `${backend}/api/auth/guest/refresh?env=development`,
+      {
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+      },
+    );
+    return res.ok
+      ? ((await res.json()).backstageIdentity.token as string)
+      : undefined;
   });
   await poll('the sample catalog', async () => {
     const res = await fetch(

@@ -17,7 +17,10 @@ export default defineConfig({
   workers: 1,
   reporter: [
     ['list'],
-    ['html', { open: 'never', outputFolder: path.join(root, 'e2e-test-report') }],
+    [
+      'html',
+      { open: 'never', outputFolder: path.join(root, 'e2e-test-report') },
+    ],
   ],
   globalSetup: require.resolve('./global-setup'),
   webServer: {
@@ -29,7 +32,8 @@ export default defineConfig({
     stdout: 'ignore',
     stderr: 'pipe',
     env: {
-      BACKSTAGE_DATA_DIR: process.env.BACKSTAGE_DATA_DIR ?? path.join(root, 'data'),
+      BACKSTAGE_DATA_DIR:
+        process.env.BACKSTAGE_DATA_DIR ?? path.join(root, 'data'),
     },
   },
   use: {

@@ -14,18 +14,30 @@ test('the catalog lists the sample components', async ({ page }) => {
 
 test('a component page opens with its owner and system', async ({ page }) => {
   await page.goto('/catalog?filters[kind]=component&filters[user]=all');
-  await page.getByRole('link', { name: 'checkout-service', exact: true }).click();
-  await expect(page).toHaveURL(/\/catalog\/default\/component\/checkout-service/);
-  await expect(page.getByRole('heading', { name: 'checkout-service' })).toBeVisible();
+  await page
+    .getByRole('link', { name: 'checkout-service', exact: true })
+    .click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/component\/checkout-service/,
+  );
+  await expect(
+    page.getByRole('heading', { name: 'checkout-service' }),
+  ).toBeVisible();
   const about = page.locator('article', { hasText: 'About' }).first();
   // Owners render with the group's display name (catalog/org/squads.yaml).
-  await expect(about.getByRole('link', { name: 'Checkout Squad' })).toBeVisible();
-  await expect(about.getByRole('link', { name: 'checkout', exact: true })).toBeVisible();
+  await expect(
+    about.getByRole('link', { name: 'Checkout Squad' }),
+  ).toBeVisible();
+  await expect(
+    about.getByRole('link', { name: 'checkout', exact: true }),
+  ).toBeVisible();
 });
 
 test("a squad's page shows its members", async ({ page }) => {
   await page.goto('/catalog/default/group/checkout-squad');
-  await expect(page.getByRole('heading', { name: /checkout/i }).first()).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: /checkout/i }).first(),
+  ).toBeVisible();
   // The guest user is a member of checkout-squad in catalog/org/users.yaml.
   await expect(page.getByText('Guest User')).toBeVisible();
 });

@@ -10,9 +10,12 @@ export async function signInAsGuest(page: Page) {
 
 /** A backend token for the development guest, for API calls a test makes beside the browser. */
 export async function guestToken(request: APIRequestContext): Promise<string> {
-  const res = await request.get('http://localhost:7007/api/auth/guest/refresh?env=development', {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
+  const res = await request.get(
+    'http://localhost:7007/api/auth/guest/refresh?env=development',
+    {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    },
+  );
   expect(res.ok()).toBe(true);
   return (await res.json()).backstageIdentity.token;
 }

@@ -7,7 +7,9 @@ test('Plugin health lists the catalog closed and opens the breaker of a failing 
 }) => {
   await signInAsGuest(page);
   await page.getByRole('link', { name: 'Plugin health' }).click();
-  await expect(page.getByRole('heading', { name: 'Plugin health' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Plugin health' }),
+  ).toBeVisible();
   await expect(page.getByTestId('state-catalog')).toHaveText('closed');
 
   // The e2e config loads a plugin that always fails and opens its breaker after 3 failures.
@@ -21,7 +23,9 @@ test('Plugin health lists the catalog closed and opens the breaker of a failing 
   expect(Number(rejected.headers()['retry-after'])).toBeGreaterThan(0);
 
   // The page refreshes itself every few seconds.
-  await expect(page.getByTestId('state-fault-injection')).toHaveText('open', { timeout: 15_000 });
+  await expect(page.getByTestId('state-fault-injection')).toHaveText('open', {
+    timeout: 15_000,
+  });
   await expect(page.getByTestId('state-catalog')).toHaveText('closed');
   await page.screenshot({ path: test.info().outputPath('plugin-health.png') });
 });

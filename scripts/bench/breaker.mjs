@@ -7,7 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { guestToken, startBackend, unpackBundle, waitFor } from '../lib/built-backend.mjs';
+import {
+  guestToken,
+  startBackend,
+  unpackBundle,
+  waitFor,
+} from '../lib/built-backend.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -17,7 +22,8 @@ const { values: opts } = parseArgs({
     settle: { type: 'string', default: '30' },
   },
 });
-const route = '/api/catalog/entities/by-name/component/default/checkout-service';
+const route =
+  '/api/catalog/entities/by-name/component/default/checkout-service';
 const bundle = unpackBundle();
 const variants = [
   { name: 'breaker on', port: 7201, enabled: true },
@@ -42,9 +48,18 @@ function start(variant) {
     name: variant.name,
     cwd: path.join(bundle.dir, 'packages/backend'),
     configs: ['../../app-config.yaml', override],
-    env: { NODE_ENV: 'development', BACKSTAGE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: {
+      NODE_ENV: 'development',
+      BACKSTAGE_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
   });
-  return { ...variant, backend, dataDir, base: `http://localhost:${variant.port}` };
+  return {
+    ...variant,
+    backend,
+    dataDir,
+    base: `http://localhost:${variant.port}`,
+  };
 }
 
 async function load(target, seconds) {
@@ -54,21 +69,39 @@ async function load(target, seconds) {
     duration: seconds,
     headers: { Authorization: `Bearer ${target.token}` },
   });
-  if (result.non2xx > 0) throw new Error(`${target.name}: ${result.non2xx} non-2xx responses`);
-  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average };
+  if (result.non2xx > 0)
+    throw new Error(`${target.name}: ${result.non2xx} non-2xx responses`);
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+  };
 }
 
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const targets = variants.map(start);
 try {
   for (const t of targets) {
-    await waitFor(`${t.name} readiness`, async () => (await fetch(`${t.base}/.backstage/health/v1/readiness`)).ok, {
-      backend: t.backend,
-    });
+    await waitFor(
+      `${t.name} readiness`,
+      async () => (await fetch(`${t.base}/.backstage/health/v1/readiness`)).ok,
+      {
+        backend: t.backend,
+      },
+    );
     t.token = await guestToken(t.base);
-    await waitFor(`${t.name} catalog`, async () => (await fetch(t.base + route, { headers: { Authorization: `Bearer ${t.token}` } })).ok, {
-      backend: t.backend,
-    });
+    await waitFor(
+      `${t.name} catalog`,
+      async () =>
+        (
+          await fetch(t.base + route, {
+            headers: { Authorization: `Bearer ${t.token}` },
+          })
+        ).ok,
+      {
+        backend: t.backend,
+      },
+    );
     await load(t, 3); // warm-up: JIT, caches, connection pools
     t.rounds = [];
   }
@@ -86,15 +119,29 @@ try {
     p99: median(t.rounds.map(r => r.p99)),
     rps: median(t.rounds.map(r => r.rps)),
   }));
-  console.log(`GET ${route}, ${opts.connections} connections, ${opts.rounds} rounds of ${opts.seconds}s each (medians)`);
+  console.log(
+    `GET ${route}, ${opts.connections} connections, ${opts.rounds} rounds of ${opts.seconds}s each (medians)`,
+  );
   for (const s of summary) {
-    console.log(`${s.name.padEnd(12)} p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${s.rps.toFixed(0)} req/s`);
+    console.log(
+      `${s.name.padEnd(12)} p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(
+        2,
+      )} ms  ${s.rps.toFixed(0)} req/s`,
+    );
   }
   const [on, off] = summary;
   const pct = (a, b) => `${((a / b - 1) * 100).toFixed(1)}%`;
-  console.log(`breaker on/off: p50 ${pct(on.p50, off.p50)}, p99 ${pct(on.p99, off.p99)}, req/s ${pct(on.rps, off.rps)}`);
+  console.log(
+    `breaker on/off: p50 ${pct(on.p50, off.p50)}, p99 ${pct(
+      on.p99,
+      off.p99,
+    )}, req/s ${pct(on.rps, off.rps)}`,
+  );
 } catch (e) {
-  for (const t of targets) console.error(`--- ${t.name} log tail\n${t.backend.log.slice(-30).join('\n')}`);
+  for (const t of targets)
+    console.error(
+      `--- ${t.name} log tail\n${t.backend.log.slice(-30).join('\n')}`,
+    );
   throw e;
 } finally {
   for (const t of targets) {

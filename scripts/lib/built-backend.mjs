@@ -47,11 +47,17 @@ function linkNodeModules(dir) {
     if (!existsSync(path.join(dir, area))) continue;
     for (const name of readdirSync(path.join(dir, area))) {
       const pkgDir = path.join(dir, area, name);
-      built.set(JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).name, pkgDir);
+      built.set(
+        JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'))
+          .name,
+        pkgDir,
+      );
     }
   }
   const link = (name, target) => {
-    mkdirSync(path.dirname(path.join(dir, 'node_modules', name)), { recursive: true });
+    mkdirSync(path.dirname(path.join(dir, 'node_modules', name)), {
+      recursive: true,
+    });
     symlinkSync(target, path.join(dir, 'node_modules', name));
   };
   const repoModules = path.join(root, 'node_modules');

@@ -11,35 +11,53 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { guestToken, root, startBackend, unpackBundle, waitFor } from '../lib/built-backend.mjs';
+import {
+  guestToken,
+  root,
+  startBackend,
+  unpackBundle,
+  waitFor,
+} from '../lib/built-backend.mjs';
 
 const STALE_SECONDS = 5;
 const port = 7307;
 const base = `http://localhost:${port}`;
 let failures = 0;
 const check = (ok, what, detail = '') => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${ok || !detail ? '' : `: ${detail}`}`);
+  console.log(
+    `${ok ? 'ok  ' : 'FAIL'} ${what}${ok || !detail ? '' : `: ${detail}`}`,
+  );
   if (!ok) failures++;
 };
 
 async function api(token, method, url, body) {
   const res = await fetch(base + url, {
     method,
-    headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  if (!res.ok)
+    throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return res.json();
 }
 
-const events = (token, id) => api(token, 'GET', `/api/scaffolder/v2/tasks/${id}/events`);
+const events = (token, id) =>
+  api(token, 'GET', `/api/scaffolder/v2/tasks/${id}/events`);
 const task = (token, id) => api(token, 'GET', `/api/scaffolder/v2/tasks/${id}`);
 
 async function scenario(db, bundle) {
   console.log(`\n--- ${db}`);
   const dataDir = mkdtempSync(path.join(tmpdir(), `recovery-${db}-`));
   const dbName = `backstage_recovery_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port: 5432,
+    user: 'postgres',
+    database: 'postgres',
+  });
   const database =
     db === 'pg'
       ? `  database:\n    client: pg\n    pluginDivisionMode: schema\n    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }\n`
@@ -66,13 +84,30 @@ async function scenario(db, bundle) {
     });
   let backend = start('first run');
   try {
-    await waitFor('readiness', async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok, { backend });
+    await waitFor(
+      'readiness',
+      async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
+      { backend },
+    );
     const token = await guestToken(base);
-    await waitFor('the probe templates', async () =>
-      (await fetch(`${base}/api/catalog/entities/by-name/template/default/recovery-probe-none`, {
-        headers: { Authorization: `Bearer ${token}` },
-      })).ok, { backend });
-    const { token: publishToken } = await api(token, 'GET', '/api/scaffolder/local-git/publish-token');
+    await waitFor(
+      'the probe templates',
+      async () =>
+        (
+          await fetch(
+            `${base}/api/catalog/entities/by-name/template/default/recovery-probe-none`,
+            {
+              headers: { Authorization: `Bearer ${token}` },
+            },
+          )
+        ).ok,
+      { backend },
+    );
+    const { token: publishToken } = await api(
+      token,
+      'GET',
+      '/api/scaffolder/local-git/publish-token',
+    );
     const submit = (template, name) =>
       api(token, 'POST', '/api/scaffolder/v2/tasks', {
         templateRef: `template:default/${template}`,
@@ -81,24 +116,39 @@ async function scenario(db, bundle) {
       }).then(r => r.id);
     const recoverable = await submit('recovery-probe', `probe-${db}-restart`);
     const plain = await submit('recovery-probe-none', `probe-${db}-none`);
-    const waiting = async id => (await events(token, id)).some(e => /Beginning step wait/.test(e.body.message ?? ''));
-    await waitFor('both tasks to reach the wait step', async () => (await waiting(recoverable)) && (await waiting(plain)), {
-      backend,
-      timeoutMs: 60_000,
-    }).catch(async e => {
+    const waiting = async id =>
+      (await events(token, id)).some(e =>
+        /Beginning step wait/.test(e.body.message ?? ''),
+      );
+    await waitFor(
+      'both tasks to reach the wait step',
+      async () => (await waiting(recoverable)) && (await waiting(plain)),
+      {
+        backend,
+        timeoutMs: 60_000,
+      },
+    ).catch(async e => {
       for (const id of [recoverable, plain]) {
-        console.log((await events(token, id)).map(ev => ev.body.message).join('\n'));
+        console.log(
+          (await events(token, id)).map(ev => ev.body.message).join('\n'),
+        );
       }
       throw e;
     });
 
     execFileSync('kill', ['-9', String(backend.pid)]);
-    await waitFor('the killed backend to exit', async () => backend.exited(), { timeoutMs: 10_000 });
+    await waitFor('the killed backend to exit', async () => backend.exited(), {
+      timeoutMs: 10_000,
+    });
     const restartedAt = Date.now();
     backend = start('after kill -9');
-    await waitFor('readiness after restart', async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok, {
-      backend,
-    });
+    await waitFor(
+      'readiness after restart',
+      async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
+      {
+        backend,
+      },
+    );
     const token2 = await guestToken(base);
     // Claimed again: the broker records a `recovered` event, then the runner logs the first step anew.
     const reclaimedAt = await waitFor(
@@ -106,7 +156,10 @@ async function scenario(db, bundle) {
       async () => {
         const evs = await events(token2, recoverable);
         const recovered = evs.findIndex(e => e.type === 'recovered');
-        return recovered >= 0 && evs.slice(recovered).some(e => e.type === 'log') ? Date.now() : undefined;
+        return recovered >= 0 &&
+          evs.slice(recovered).some(e => e.type === 'log')
+          ? Date.now()
+          : undefined;
       },
       { backend, timeoutMs: 120_000 },
     );
@@ -114,39 +167,63 @@ async function scenario(db, bundle) {
       'the recovered task to finish',
       async () => {
         const t = await task(token2, recoverable);
-        return ['completed', 'failed', 'cancelled'].includes(t.status) ? t : undefined;
+        return ['completed', 'failed', 'cancelled'].includes(t.status)
+          ? t
+          : undefined;
       },
       { backend, timeoutMs: 120_000 },
     );
-    check(finished.status === 'completed', `${db}: recovered task completed`, finished.status);
+    check(
+      finished.status === 'completed',
+      `${db}: recovered task completed`,
+      finished.status,
+    );
     const commits = execFileSync('git', ['log', '--format=%H', 'main'], {
       cwd: path.join(dataDir, 'git', `probe-${db}-restart.git`),
     })
       .toString()
       .trim()
       .split('\n');
-    check(commits.length === 1, `${db}: one repository with one commit (${commits.length})`);
-    const target = `https://git.localhost/probe-${db}-restart/blob/main/catalog-info.yaml`;
-    const locations = (await api(token2, 'GET', '/api/catalog/locations')).filter(
-      l => l.data.target === target,
+    check(
+      commits.length === 1,
+      `${db}: one repository with one commit (${commits.length})`,
     );
-    check(locations.length === 1, `${db}: one catalog location (${locations.length})`);
+    const target = `https://git.localhost/probe-${db}-restart/blob/main/catalog-info.yaml`;
+    const locations = (
+      await api(token2, 'GET', '/api/catalog/locations')
+    ).filter(l => l.data.target === target);
+    check(
+      locations.length === 1,
+      `${db}: one catalog location (${locations.length})`,
+    );
     const entityUrl = `${base}/api/catalog/entities/by-name/component/default/probe-${db}-restart`;
     const entity = await waitFor(
       'the catalog to process the registered location',
-      async () => (await fetch(entityUrl, { headers: { Authorization: `Bearer ${token2}` } })).ok,
+      async () =>
+        (
+          await fetch(entityUrl, {
+            headers: { Authorization: `Bearer ${token2}` },
+          })
+        ).ok,
       { backend, timeoutMs: 60_000 },
     ).catch(() => false);
     check(entity, `${db}: the entity is in the catalog`);
     if (process.env.RECOVERY_VERBOSE) {
       for (const id of [recoverable, plain]) {
-        console.log((await events(token2, id)).map(ev => `${ev.type}: ${ev.body.message ?? JSON.stringify(ev.body)}`).join('\n'));
+        console.log(
+          (await events(token2, id))
+            .map(
+              ev => `${ev.type}: ${ev.body.message ?? JSON.stringify(ev.body)}`,
+            )
+            .join('\n'),
+        );
       }
     }
     const claimSeconds = (reclaimedAt - restartedAt) / 1000;
     console.log(
-      `${db}: restart → recovered task claimed again in ${claimSeconds.toFixed(1)} s ` +
-        `(stale timeout ${STALE_SECONDS} s; recovery sweep every 10 s)`,
+      `${db}: restart → recovered task claimed again in ${claimSeconds.toFixed(
+        1,
+      )} s ` + `(stale timeout ${STALE_SECONDS} s; recovery sweep every 10 s)`,
     );
 
     // The task without a recovery strategy. With scaffolder.taskRecovery.enabled, Backstage 1.55 hands every stale
@@ -156,15 +233,26 @@ async function scenario(db, bundle) {
       'the task without a recovery strategy to settle',
       async () => {
         const t = await task(token2, plain);
-        return ['completed', 'failed', 'cancelled'].includes(t.status) ? t : undefined;
+        return ['completed', 'failed', 'cancelled'].includes(t.status)
+          ? t
+          : undefined;
       },
       { backend, timeoutMs: 120_000 },
     );
-    const plainLog = (await events(token2, plain)).map(e => e.body.message ?? '');
-    console.log(`${db}: task without a recovery strategy ended '${plainFinal.status}'`);
-    check(plainFinal.status === 'completed', `${db}: a task without a recovery strategy is resumed and completes`);
+    const plainLog = (await events(token2, plain)).map(
+      e => e.body.message ?? '',
+    );
+    console.log(
+      `${db}: task without a recovery strategy ended '${plainFinal.status}'`,
+    );
     check(
-      plainLog.some(m => /Skipping step publish because it was already completed/.test(m)),
+      plainFinal.status === 'completed',
+      `${db}: a task without a recovery strategy is resumed and completes`,
+    );
+    check(
+      plainLog.some(m =>
+        /Skipping step publish because it was already completed/.test(m),
+      ),
       `${db}: its completed publish step was not run again`,
     );
   } catch (e) {
@@ -181,13 +269,23 @@ async function scenario(db, bundle) {
 }
 
 const bundle = unpackBundle();
-cpSync(path.join(import.meta.dirname, 'fixtures'), path.join(bundle.dir, 'recovery-fixtures'), { recursive: true });
+cpSync(
+  path.join(import.meta.dirname, 'fixtures'),
+  path.join(bundle.dir, 'recovery-fixtures'),
+  { recursive: true },
+);
 try {
-  for (const db of process.argv.slice(2).length ? process.argv.slice(2) : ['pg', 'sqlite']) {
+  for (const db of process.argv.slice(2).length
+    ? process.argv.slice(2)
+    : ['pg', 'sqlite']) {
     await scenario(db, bundle);
   }
 } finally {
   bundle.remove();
 }
-console.log(failures ? `${failures} recovery check(s) failed` : 'all recovery checks passed');
+console.log(
+  failures
+    ? `${failures} recovery check(s) failed`
+    : 'all recovery checks passed',
+);
 process.exit(failures ? 1 : 0);

@@ -1,6 +1,9 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 
@@ -89,5 +92,7 @@ async function waitUntilInCatalog(
     if (await catalog.getEntityByRef(entityRef, { credentials })) return;
     await new Promise(resolve => setTimeout(resolve, 1000));
   }
-  logger.warn(`${entityRef} is registered but not in the catalog yet; it will appear once processed`);
+  logger.warn(
+    `${entityRef} is registered but not in the catalog yet; it will appear once processed`,
+  );
 }
