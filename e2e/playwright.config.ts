@@ -23,19 +23,29 @@ export default defineConfig({
     ],
   ],
   globalSetup: require.resolve('./global-setup'),
-  webServer: {
-    command: `${root}/scripts/dev.sh --config ${root}/app-config.yaml --config ${root}/e2e/app-config.e2e.yaml`,
-    cwd: root,
-    url: 'http://localhost:3000',
-    reuseExistingServer: !process.env.CI,
-    timeout: 300_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      BACKSTAGE_DATA_DIR:
-        process.env.BACKSTAGE_DATA_DIR ?? path.join(root, 'data'),
+  webServer: [
+    {
+      // Stand-in Kubernetes API server for the Kubernetes tab (e2e/app-config.e2e.yaml points the cluster at it).
+      command: `node ${root}/e2e/fixtures/k8s-standin.mjs 6443`,
+      url: 'http://127.0.0.1:6443/healthz',
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
     },
-  },
+    {
+      command: `${root}/scripts/dev.sh --config ${root}/app-config.yaml --config ${root}/e2e/app-config.e2e.yaml`,
+      cwd: root,
+      url: 'http://localhost:3000',
+      reuseExistingServer: !process.env.CI,
+      timeout: 300_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        BACKSTAGE_DATA_DIR:
+          process.env.BACKSTAGE_DATA_DIR ?? path.join(root, 'data'),
+      },
+    },
+  ],
   use: {
     baseURL: 'http://localhost:3000',
     screenshot: 'only-on-failure',

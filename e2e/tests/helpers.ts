@@ -6,6 +6,9 @@ export async function signInAsGuest(page: Page) {
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
+  // Signed in once the app shell renders; navigating before that would land on the sign-in page again.
+  await expect(enter).toBeHidden();
+  await expect(page.getByRole('link', { name: 'Plugin health' })).toBeVisible();
 }
 
 /** A backend token for the development guest, for API calls a test makes beside the browser. */

@@ -27,6 +27,7 @@ import { Root } from './components/Root';
 
 import { AlertDisplay, OAuthRequestDialog } from '@backstage/core-components';
 import { ConfiguredSignInPage } from './components/SignIn';
+import { appThemes } from './theme';
 import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
@@ -38,6 +39,7 @@ import { PluginHealthPage } from '@internal/plugin-circuit-breaker';
 
 const app = createApp({
   apis,
+  themes: appThemes,
   bindRoutes({ bind }) {
     bind(catalogPlugin.externalRoutes, {
       createComponent: scaffolderPlugin.routes.root,

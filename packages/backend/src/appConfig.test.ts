@@ -1,8 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import {
-  ConfigSources,
-  loadConfigSchema,
-} from '@backstage/config-loader';
+import { ConfigSources, loadConfigSchema } from '@backstage/config-loader';
 import { AppConfig } from '@backstage/config';
 import path from 'path';
 
@@ -21,7 +18,10 @@ const environments = {
 async function readConfigs(files: string[]): Promise<AppConfig[]> {
   const source = ConfigSources.defaultForTargets({
     rootDir: root,
-    targets: files.map(f => ({ type: 'path' as const, target: path.join(root, f) })),
+    targets: files.map(f => ({
+      type: 'path' as const,
+      target: path.join(root, f),
+    })),
     // Every ${VAR} resolves, as the ECS task definition provides them.
     substitutionFunc: async name => `env-${name}`,
   });
@@ -73,7 +73,9 @@ describe('app-config files', () => {
         'env-POSTGRES_HOST',
       );
       expect(config.has('auth.providers.guest')).toBe(false);
-      expect(config.has(`auth.providers.github.${env}.clientSecret`)).toBe(true);
+      expect(config.has(`auth.providers.github.${env}.clientSecret`)).toBe(
+        true,
+      );
       expect(config.getStringArray('app.signInProviders')).toEqual(['github']);
     },
   );

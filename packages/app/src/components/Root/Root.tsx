@@ -80,7 +80,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
         {/* End global nav */}
         <SidebarDivider />
         <SidebarScrollWrapper>
-          <SidebarItem icon={HealthIcon} to="plugin-health" text="Plugin health" />
+          <SidebarItem
+            icon={HealthIcon}
+            to="plugin-health"
+            text="Plugin health"
+          />
         </SidebarScrollWrapper>
       </SidebarGroup>
       <SidebarSpace />

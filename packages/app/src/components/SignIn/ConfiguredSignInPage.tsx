@@ -1,7 +1,4 @@
-import {
-  SignInPage,
-  SignInProviderConfig,
-} from '@backstage/core-components';
+import { SignInPage, SignInProviderConfig } from '@backstage/core-components';
 import {
   configApiRef,
   githubAuthApiRef,
@@ -22,14 +19,18 @@ const githubProvider: SignInProviderConfig = {
  */
 export const ConfiguredSignInPage = (props: SignInPageProps) => {
   const configApi = useApi(configApiRef);
-  const configured = configApi.getOptionalStringArray('app.signInProviders') ?? [
-    'guest',
-  ];
+  const configured = configApi.getOptionalStringArray(
+    'app.signInProviders',
+  ) ?? ['guest'];
   const providers = configured.map(id =>
     id === 'github' ? githubProvider : ('guest' as const),
   );
   // With a single provider, sign in straight away instead of showing a one-button page.
   return (
-    <SignInPage {...props} auto={providers.length === 1} providers={providers} />
+    <SignInPage
+      {...props}
+      auto={providers.length === 1}
+      providers={providers}
+    />
   );
 };

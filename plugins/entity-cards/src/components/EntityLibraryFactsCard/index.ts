@@ -1,0 +1,1 @@
+export { EntityLibraryFactsCard } from './EntityLibraryFactsCard';

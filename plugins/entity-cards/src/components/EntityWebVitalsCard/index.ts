@@ -1,0 +1,1 @@
+export { EntityWebVitalsCard } from './EntityWebVitalsCard';

@@ -1,0 +1,11 @@
+export {
+  entityCardsPlugin,
+  EntityLibraryFactsCard,
+  EntityWebVitalsCard,
+} from './plugin';
+export {
+  isLibraryFactsAvailable,
+  isWebVitalsAvailable,
+  LIBRARY_FACT_ANNOTATIONS,
+  WEB_VITALS_ANNOTATIONS,
+} from './annotations';

@@ -1,0 +1,31 @@
+import {
+  createComponentExtension,
+  createPlugin,
+} from '@backstage/core-plugin-api';
+
+/** Entity page cards computed from catalog annotations only (no backend). */
+export const entityCardsPlugin = createPlugin({ id: 'entity-cards' });
+
+export const EntityWebVitalsCard = entityCardsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityWebVitalsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityWebVitalsCard').then(
+          m => m.EntityWebVitalsCard,
+        ),
+    },
+  }),
+);
+
+export const EntityLibraryFactsCard = entityCardsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityLibraryFactsCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityLibraryFactsCard').then(
+          m => m.EntityLibraryFactsCard,
+        ),
+    },
+  }),
+);
