@@ -23,6 +23,10 @@ test('a service has overview, API, Kubernetes and dependencies; its pods come fr
 
   await page.getByRole('tab', { name: 'API' }).click();
   await expect(page.getByText('Provided APIs')).toBeVisible();
+  // The definition of the provided API is rendered (Swagger UI lists its paths).
+  await expect(page.getByText('/checkouts').first()).toBeVisible({
+    timeout: 30_000,
+  });
 
   await page.getByRole('tab', { name: 'Kubernetes' }).click();
   await expect(page.getByText('e2e-standin')).toBeVisible({ timeout: 30_000 });

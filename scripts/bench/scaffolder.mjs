@@ -3,17 +3,9 @@
 //    catalog), time until all have finished → tasks/minute;
 //  - recovery latency is measured by scripts/recovery/scaffolder-recovery.mjs (restart → recovered task claimed).
 // Usage: yarn build:backend && yarn bench:scaffolder [--tasks 50]
-import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import {
-  guestToken,
-  startBackend,
-  unpackBundle,
-  waitFor,
-} from '../lib/built-backend.mjs';
+import { guestToken, unpackBundle, waitFor } from '../lib/built-backend.mjs';
+import { apiClient, scaffolderBackend } from '../lib/scaffolder-harness.mjs';
 
 const { values: opts } = parseArgs({
   options: { tasks: { type: 'string', default: '50' } },
@@ -22,55 +14,16 @@ const count = Number(opts.tasks);
 const port = 7407;
 const base = `http://localhost:${port}`;
 
-async function api(token, method, url, body) {
-  const res = await fetch(base + url, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok)
-    throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const api = apiClient(base);
 
 async function run(db, bundle) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), `bench-scaffolder-${db}-`));
-  const dbName = `backstage_bench_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({
-    host: '127.0.0.1',
-    port: 5432,
-    user: 'postgres',
-    database: 'postgres',
+  const harness = await scaffolderBackend({
+    bundle,
+    db,
+    port,
+    env: { LOG_LEVEL: 'warn' },
   });
-  if (db === 'pg') {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-  }
-  const database =
-    db === 'pg'
-      ? `  database:\n    client: pg\n    pluginDivisionMode: schema\n    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }\n`
-      : '';
-  const override = path.join(dataDir, 'app-config.bench.yaml');
-  writeFileSync(
-    override,
-    `backend:\n  baseUrl: ${base}\n  listen: { port: ${port} }\n${database}` +
-      `catalog:\n  locations:\n    - type: file\n      target: ../../catalog/all.yaml\n` +
-      `    - type: file\n      target: ../../recovery-fixtures/recovery-probe.yaml\n      rules: [{ allow: [Template] }]\n`,
-  );
-  const backend = startBackend({
-    bundleDir: bundle.dir,
-    name: db,
-    cwd: path.join(bundle.dir, 'packages/backend'),
-    configs: ['../../app-config.yaml', override],
-    env: {
-      NODE_ENV: 'development',
-      BACKSTAGE_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    },
-  });
+  const backend = harness.start(db);
   try {
     await waitFor(
       'readiness',
@@ -127,22 +80,11 @@ async function run(db, bundle) {
     return { db, completed, minutes, perMinute: completed / minutes };
   } finally {
     await backend.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (db === 'pg') {
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
-    }
+    await harness.cleanup();
   }
 }
 
 const bundle = unpackBundle();
-cpSync(
-  path.join(import.meta.dirname, '../recovery/fixtures'),
-  path.join(bundle.dir, 'recovery-fixtures'),
-  {
-    recursive: true,
-  },
-);
 try {
   const results = [];
   for (const db of ['sqlite', 'pg']) results.push(await run(db, bundle));

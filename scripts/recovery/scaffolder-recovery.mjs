@@ -7,17 +7,9 @@
 // Prints the time from restart to the recovered task being claimed again, against the configured stale timeout.
 // Usage: yarn build:backend && node scripts/recovery/scaffolder-recovery.mjs [pg|sqlite ...]
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import {
-  guestToken,
-  root,
-  startBackend,
-  unpackBundle,
-  waitFor,
-} from '../lib/built-backend.mjs';
+import { guestToken, unpackBundle, waitFor } from '../lib/built-backend.mjs';
+import { apiClient, scaffolderBackend } from '../lib/scaffolder-harness.mjs';
 
 const STALE_SECONDS = 5;
 const port = 7307;
@@ -30,19 +22,7 @@ const check = (ok, what, detail = '') => {
   if (!ok) failures++;
 };
 
-async function api(token, method, url, body) {
-  const res = await fetch(base + url, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok)
-    throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const api = apiClient(base);
 
 const events = (token, id) =>
   api(token, 'GET', `/api/scaffolder/v2/tasks/${id}/events`);
@@ -50,38 +30,13 @@ const task = (token, id) => api(token, 'GET', `/api/scaffolder/v2/tasks/${id}`);
 
 async function scenario(db, bundle) {
   console.log(`\n--- ${db}`);
-  const dataDir = mkdtempSync(path.join(tmpdir(), `recovery-${db}-`));
-  const dbName = `backstage_recovery_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({
-    host: '127.0.0.1',
-    port: 5432,
-    user: 'postgres',
-    database: 'postgres',
+  const harness = await scaffolderBackend({
+    bundle,
+    db,
+    port,
+    extraConfig: `scaffolder:\n  taskRecovery:\n    staleTimeout: { seconds: ${STALE_SECONDS} }\n`,
   });
-  const database =
-    db === 'pg'
-      ? `  database:\n    client: pg\n    pluginDivisionMode: schema\n    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }\n`
-      : '';
-  if (db === 'pg') {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-  }
-  const override = path.join(dataDir, 'app-config.recovery.yaml');
-  writeFileSync(
-    override,
-    `backend:\n  baseUrl: ${base}\n  listen: { port: ${port} }\n${database}` +
-      `scaffolder:\n  taskRecovery:\n    staleTimeout: { seconds: ${STALE_SECONDS} }\n` +
-      `catalog:\n  locations:\n    - type: file\n      target: ../../catalog/all.yaml\n` +
-      `    - type: file\n      target: ../../recovery-fixtures/recovery-probe.yaml\n      rules: [{ allow: [Template] }]\n`,
-  );
-  const start = name =>
-    startBackend({
-      bundleDir: bundle.dir,
-      name,
-      cwd: path.join(bundle.dir, 'packages/backend'),
-      configs: ['../../app-config.yaml', override],
-      env: { NODE_ENV: 'development', BACKSTAGE_DATA_DIR: dataDir },
-    });
+  const { dataDir, start } = harness;
   let backend = start('first run');
   try {
     await waitFor(
@@ -260,20 +215,11 @@ async function scenario(db, bundle) {
     console.log(backend.log.slice(-40).join('\n'));
   } finally {
     await backend.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (db === 'pg') {
-      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin.end();
-    }
+    await harness.cleanup();
   }
 }
 
 const bundle = unpackBundle();
-cpSync(
-  path.join(import.meta.dirname, 'fixtures'),
-  path.join(bundle.dir, 'recovery-fixtures'),
-  { recursive: true },
-);
 try {
   for (const db of process.argv.slice(2).length
     ? process.argv.slice(2)

@@ -1,6 +1,7 @@
 export {
   entityCardsPlugin,
   EntityLibraryFactsCard,
+  EntityProvidedApiDefinitions,
   EntityWebVitalsCard,
 } from './plugin';
 export {

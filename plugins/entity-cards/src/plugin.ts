@@ -29,3 +29,15 @@ export const EntityLibraryFactsCard = entityCardsPlugin.provide(
     },
   }),
 );
+
+export const EntityProvidedApiDefinitions = entityCardsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityProvidedApiDefinitions',
+    component: {
+      lazy: () =>
+        import('./components/EntityProvidedApiDefinitions').then(
+          m => m.EntityProvidedApiDefinitions,
+        ),
+    },
+  }),
+);

@@ -39,6 +39,7 @@ import { EmptyState } from '@backstage/core-components';
 import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import {
   EntityLibraryFactsCard,
+  EntityProvidedApiDefinitions,
   EntityWebVitalsCard,
 } from '@internal/plugin-entity-cards';
 import {
@@ -182,6 +183,9 @@ const serviceEntityPage = (
         </Grid>
         <Grid item md={6}>
           <EntityConsumedApisCard />
+        </Grid>
+        <Grid item xs={12}>
+          <EntityProvidedApiDefinitions />
         </Grid>
       </Grid>
     </EntityLayout.Route>

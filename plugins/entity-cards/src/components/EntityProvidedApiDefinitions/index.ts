@@ -1,0 +1,1 @@
+export { EntityProvidedApiDefinitions } from './EntityProvidedApiDefinitions';

@@ -1,0 +1,96 @@
+// The built backend on the development config, on SQLite or on a throwaway PostgreSQL database, with the probe
+// templates of scripts/recovery/fixtures registered: shared by the recovery test and the scaffolder benchmark.
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startBackend } from './built-backend.mjs';
+
+const fixtures = path.resolve(import.meta.dirname, '../recovery/fixtures');
+
+/** `api(token, method, url, body?)` against `base`, throwing with the response body on a non-2xx status. */
+export function apiClient(base) {
+  return async (token, method, url, body) => {
+    const res = await fetch(base + url, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok)
+      throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+}
+
+/**
+ * Prepares a data folder (and, for `db: 'pg'`, a database on the local PostgreSQL) and a config override for a
+ * backend on `port`; `start(name)` starts it (again, after a kill: same data), `cleanup()` removes everything.
+ */
+export async function scaffolderBackend({
+  bundle,
+  db,
+  port,
+  extraConfig = '',
+  env = {},
+}) {
+  const base = `http://localhost:${port}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), `scaffolder-${db}-`));
+  const dbName = `backstage_scaffolder_${process.pid}_${Date.now()}`;
+  const admin =
+    db === 'pg'
+      ? new pg.Client({
+          host: '127.0.0.1',
+          port: 5432,
+          user: 'postgres',
+          database: 'postgres',
+        })
+      : undefined;
+  if (admin) {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+  }
+  if (!existsSync(path.join(bundle.dir, 'recovery-fixtures'))) {
+    cpSync(fixtures, path.join(bundle.dir, 'recovery-fixtures'), {
+      recursive: true,
+    });
+  }
+  const database = admin
+    ? `  database:\n    client: pg\n    pluginDivisionMode: schema\n` +
+      `    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }\n`
+    : '';
+  const override = path.join(dataDir, 'app-config.scaffolder.yaml');
+  writeFileSync(
+    override,
+    `backend:\n  baseUrl: ${base}\n  listen: { port: ${port} }\n${database}${extraConfig}` +
+      `catalog:\n  locations:\n    - type: file\n      target: ../../catalog/all.yaml\n` +
+      `    - type: file\n      target: ../../recovery-fixtures/recovery-probe.yaml\n      rules: [{ allow: [Template] }]\n`,
+  );
+  return {
+    base,
+    dataDir,
+    start: name =>
+      startBackend({
+        bundleDir: bundle.dir,
+        name,
+        cwd: path.join(bundle.dir, 'packages/backend'),
+        configs: ['../../app-config.yaml', override],
+        env: { NODE_ENV: 'development', BACKSTAGE_DATA_DIR: dataDir, ...env },
+      }),
+    async cleanup() {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (admin) {
+        await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        await admin.end();
+      }
+    },
+  };
+}
