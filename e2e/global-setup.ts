@@ -39,11 +39,13 @@ export default async function globalSetup() {
       ? ((await res.json()).backstageIdentity.token as string)
       : undefined;
   });
-  await poll('the sample catalog', async () => {
-    const res = await fetch(
-      `${backend}/api/catalog/entities/by-name/component/default/checkout-service`,
-      { headers: { Authorization: `Bearer ${token}` } },
-    );
-    return res.ok ? true : undefined;
-  });
+  // The sample catalog and the golden-path templates, each ingested from its own location.
+  for (const ref of ['component/default/checkout-service', 'template/default/node-service']) {
+    await poll(`${ref} in the catalog`, async () => {
+      const res = await fetch(`${backend}/api/catalog/entities/by-name/${ref}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      return res.ok ? true : undefined;
+    });
+  }
 }
