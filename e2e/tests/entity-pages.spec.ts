@@ -91,6 +91,10 @@ for (const [name, url] of [
       page.locator('main, [role="main"], article').first(),
     ).toBeVisible();
     await page.waitForLoadState('networkidle');
+    // Scan the settled page: Backstage's loading spinner (an unnamed MUI progressbar) is transient.
+    await expect(page.getByRole('progressbar')).toHaveCount(0, {
+      timeout: 30_000,
+    });
     const results = await new AxeBuilder({ page })
       .withTags(['wcag2a', 'wcag2aa'])
       // Backstage's Table (material-table) renders its sort buttons inside the column header; that nesting is
