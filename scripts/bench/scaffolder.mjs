@@ -4,7 +4,7 @@
 //  - recovery latency is measured by scripts/recovery/scaffolder-recovery.mjs (restart → recovered task claimed).
 // Usage: yarn build:backend && yarn bench:scaffolder [--tasks 50]
 import { parseArgs } from 'node:util';
-import { guestToken, unpackBundle, waitFor } from '../lib/built-backend.mjs';
+import { unpackBundle, waitFor } from '../lib/built-backend.mjs';
 import { apiClient, scaffolderBackend } from '../lib/scaffolder-harness.mjs';
 
 const { values: opts } = parseArgs({
@@ -25,25 +25,7 @@ async function run(db, bundle) {
   });
   const backend = harness.start(db);
   try {
-    await waitFor(
-      'readiness',
-      async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
-      { backend },
-    );
-    const token = await guestToken(base);
-    await waitFor(
-      'the probe template',
-      async () =>
-        (
-          await fetch(
-            `${base}/api/catalog/entities/by-name/template/default/recovery-probe`,
-            {
-              headers: { Authorization: `Bearer ${token}` },
-            },
-          )
-        ).ok,
-      { backend },
-    );
+    const token = await harness.ready(backend);
     const { token: publishToken } = await api(
       token,
       'GET',

@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startBackend } from './built-backend.mjs';
+import { guestToken, startBackend, waitFor } from './built-backend.mjs';
 
 const fixtures = path.resolve(import.meta.dirname, '../recovery/fixtures');
 
@@ -77,6 +77,31 @@ export async function scaffolderBackend({
   return {
     base,
     dataDir,
+    /** Waits until `backend` is ready with both probe templates in its catalog; returns a guest token. */
+    async ready(backend) {
+      await waitFor(
+        'readiness',
+        async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
+        { backend },
+      );
+      const token = await guestToken(base);
+      for (const name of ['recovery-probe', 'recovery-probe-none']) {
+        await waitFor(
+          `template ${name}`,
+          async () =>
+            (
+              await fetch(
+                `${base}/api/catalog/entities/by-name/template/default/${name}`,
+                {
+                  headers: { Authorization: `Bearer ${token}` },
+                },
+              )
+            ).ok,
+          { backend },
+        );
+      }
+      return token;
+    },
     start: name =>
       startBackend({
         bundleDir: bundle.dir,

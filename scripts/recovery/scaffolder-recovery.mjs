@@ -39,25 +39,7 @@ async function scenario(db, bundle) {
   const { dataDir, start } = harness;
   let backend = start('first run');
   try {
-    await waitFor(
-      'readiness',
-      async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
-      { backend },
-    );
-    const token = await guestToken(base);
-    await waitFor(
-      'the probe templates',
-      async () =>
-        (
-          await fetch(
-            `${base}/api/catalog/entities/by-name/template/default/recovery-probe-none`,
-            {
-              headers: { Authorization: `Bearer ${token}` },
-            },
-          )
-        ).ok,
-      { backend },
-    );
+    const token = await harness.ready(backend);
     const { token: publishToken } = await api(
       token,
       'GET',

@@ -198,17 +198,32 @@ async function development() {
       `development: every valid component loaded beside it (${components})`,
     );
     // templates/broken/malformed-template.yaml is malformed on purpose: reported, and the golden paths still load.
-    const brokenTemplate = await waitFor('the malformed template to be reported', async () =>
-      backend.log.find(l => l.includes('broken/malformed-template.yaml')),
+    const brokenTemplate = await waitFor(
+      'the malformed template to be reported',
+      async () =>
+        backend.log.find(l => l.includes('broken/malformed-template.yaml')),
     ).catch(() => undefined);
-    check(!!brokenTemplate, 'development: the malformed template file is reported in the log');
-    const templates = await fetch(`${base}/api/catalog/entities/by-query?filter=kind=template`, {
-      headers: { Authorization: `Bearer ${token}` },
-    }).then(r => r.json());
+    check(
+      !!brokenTemplate,
+      'development: the malformed template file is reported in the log',
+    );
+    const templates = await fetch(
+      `${base}/api/catalog/entities/by-query?filter=kind=template`,
+      {
+        headers: { Authorization: `Bearer ${token}` },
+      },
+    ).then(r => r.json());
     const names = templates.items.map(t => t.metadata.name).sort();
     check(
-      ['import-repository', 'node-service', 'typescript-library', 'website'].every(n => names.includes(n)),
-      `development: the four golden-path templates loaded beside it (${names.join(', ')})`,
+      [
+        'import-repository',
+        'node-service',
+        'typescript-library',
+        'website',
+      ].every(n => names.includes(n)),
+      `development: the four golden-path templates loaded beside it (${names.join(
+        ', ',
+      )})`,
     );
   } finally {
     await backend.stop();
