@@ -1,0 +1,281 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { KpiName, KpiSample } from '@internal/plugin-manage-common';
+import { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-manage-backend',
+  'migrations',
+);
+
+/** Rows per INSERT: well under the bind-parameter limits of SQLite and PostgreSQL. */
+const CHUNK = 500;
+
+export interface MirroredGroup {
+  groupRef: string;
+  parentRef?: string;
+  title: string;
+  type?: string;
+}
+
+export interface MirroredEntity {
+  entityRef: string;
+  kind: string;
+  type?: string;
+  lifecycle?: string;
+  title?: string;
+  ownerRef: string;
+}
+
+/** Which owned entities a query may see: all of them, or only the listed refs (the caller's readable ones). */
+export type Visibility = { all: true } | { refs: string[] };
+
+export interface KpiTotalRow {
+  kpi: KpiName;
+  period: string;
+  total: number;
+}
+
+/** Persistence of the manage plugin: the catalog mirror and the KPI samples. */
+export class ManageStore {
+  static async create(database: DatabaseService): Promise<ManageStore> {
+    const knex = await database.getClient();
+    if (!database.migrations?.skip) {
+      await knex.migrate.latest({ directory: migrationsDir });
+    }
+    return new ManageStore(knex);
+  }
+
+  constructor(private readonly knex: Knex) {}
+
+  /** Replaces the mirror in one transaction: readers see the old or the new catalog, never half of it. */
+  async replaceMirror(
+    groups: MirroredGroup[],
+    entities: MirroredEntity[],
+  ): Promise<void> {
+    await this.knex.transaction(async trx => {
+      await trx('manage_groups').delete();
+      await trx('manage_entities').delete();
+      await trx.batchInsert(
+        'manage_groups',
+        groups.map(g => ({
+          group_ref: g.groupRef,
+          parent_ref: g.parentRef ?? null,
+          title: g.title,
+          type: g.type ?? null,
+        })),
+        CHUNK,
+      );
+      await trx.batchInsert(
+        'manage_entities',
+        entities.map(e => ({
+          entity_ref: e.entityRef,
+          kind: e.kind,
+          type: e.type ?? null,
+          lifecycle: e.lifecycle ?? null,
+          title: e.title ?? null,
+          owner_ref: e.ownerRef,
+        })),
+        CHUNK,
+      );
+    });
+  }
+
+  /** Upserts samples by (entity, KPI, month), all or nothing. */
+  async upsertSamples(samples: KpiSample[], source: string): Promise<void> {
+    const now = new Date();
+    await this.knex.transaction(async trx => {
+      for (let i = 0; i < samples.length; i += CHUNK) {
+        await trx('manage_kpi_samples')
+          .insert(
+            samples.slice(i, i + CHUNK).map(s => ({
+              entity_ref: s.entityRef,
+              kpi: s.kpi,
+              period: s.period,
+              value: s.value,
+              source,
+              updated_at: now,
+            })),
+          )
+          .onConflict(['entity_ref', 'kpi', 'period'])
+          .merge(['value', 'source', 'updated_at']);
+      }
+    });
+  }
+
+  async countSamples(): Promise<number> {
+    const [{ count }] = await this.knex('manage_kpi_samples').count({
+      count: '*',
+    });
+    return Number(count);
+  }
+
+  async getGroup(groupRef: string): Promise<MirroredGroup | undefined> {
+    const row = await this.knex('manage_groups')
+      .where({ group_ref: groupRef })
+      .first();
+    return row ? toGroup(row) : undefined;
+  }
+
+  async getChildGroups(groupRef: string): Promise<MirroredGroup[]> {
+    const rows = await this.knex('manage_groups')
+      .where({ parent_ref: groupRef })
+      .orderBy('title');
+    return rows.map(toGroup);
+  }
+
+  /** The team and every group below it (a tribe's squads, their sub-teams...). UNION stops on cycles. */
+  async teamTree(groupRef: string): Promise<string[]> {
+    const rows: { group_ref: string }[] = await this.knex
+      .withRecursive('tree', ['group_ref'], qb =>
+        qb
+          .select('group_ref')
+          .from('manage_groups')
+          .where('group_ref', groupRef)
+          .union(sub =>
+            sub
+              .select('g.group_ref')
+              .from('manage_groups as g')
+              .join('tree as t', 'g.parent_ref', 't.group_ref'),
+          ),
+      )
+      .select('group_ref')
+      .from('tree');
+    return rows.map(r => r.group_ref);
+  }
+
+  async listOwnedRefs(owners: string[]): Promise<string[]> {
+    const rows = await this.knex('manage_entities')
+      .whereIn('owner_ref', owners)
+      .select('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
+  async countOwnedByKind(
+    owners: string[],
+    visibility: Visibility,
+  ): Promise<{ kind: string; type?: string; count: number }[]> {
+    const rows: {
+      kind: string;
+      type: string | null;
+      count: string | number;
+    }[] = (await this.owned(owners, visibility)
+      .select('e.kind', 'e.type')
+      .count({ count: '*' })
+      .groupBy('e.kind', 'e.type')
+      .orderBy(['e.kind', 'e.type'])) as any;
+    return rows.map(r => ({
+      kind: r.kind,
+      type: r.type ?? undefined,
+      count: Number(r.count),
+    }));
+  }
+
+  async listOwned(
+    owners: string[],
+    visibility: Visibility,
+    limit: number,
+  ): Promise<MirroredEntity[]> {
+    const rows = await this.owned(owners, visibility)
+      .select('e.*')
+      .orderBy(['e.kind', 'e.type', 'e.entity_ref'])
+      .limit(limit);
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      kind: r.kind,
+      type: r.type ?? undefined,
+      lifecycle: r.lifecycle ?? undefined,
+      title: r.title ?? undefined,
+      ownerRef: r.owner_ref,
+    }));
+  }
+
+  /** The newest month with any sample for what the owners own. */
+  async latestPeriod(
+    owners: string[],
+    visibility: Visibility,
+  ): Promise<string | undefined> {
+    const row = await this.owned(owners, visibility)
+      .join('manage_kpi_samples as s', 's.entity_ref', 'e.entity_ref')
+      .max({ latest: 's.period' })
+      .first();
+    return row?.latest ?? undefined;
+  }
+
+  /** KPI totals per month over everything the owners own, summed in the database. */
+  async kpiTotals(
+    owners: string[],
+    visibility: Visibility,
+    fromPeriod: string,
+    toPeriod: string,
+  ): Promise<KpiTotalRow[]> {
+    const rows: { kpi: KpiName; period: string; total: string | number }[] =
+      await this.owned(owners, visibility)
+        .join('manage_kpi_samples as s', 's.entity_ref', 'e.entity_ref')
+        .whereBetween('s.period', [fromPeriod, toPeriod])
+        .select('s.kpi', 's.period')
+        .sum({ total: 's.value' })
+        .groupBy('s.kpi', 's.period');
+    return rows.map(r => ({
+      kpi: r.kpi,
+      period: r.period,
+      total: Number(r.total),
+    }));
+  }
+
+  /** One month's KPI values per entity, for the listed entities. */
+  async entityKpis(
+    entityRefs: string[],
+    period: string,
+  ): Promise<{ entityRef: string; kpi: KpiName; value: number }[]> {
+    const result: { entityRef: string; kpi: KpiName; value: number }[] = [];
+    for (let i = 0; i < entityRefs.length; i += CHUNK) {
+      const rows = await this.knex('manage_kpi_samples')
+        .whereIn('entity_ref', entityRefs.slice(i, i + CHUNK))
+        .andWhere('period', period)
+        .select('entity_ref', 'kpi', 'value');
+      for (const r of rows) {
+        result.push({
+          entityRef: r.entity_ref,
+          kpi: r.kpi,
+          value: Number(r.value),
+        });
+      }
+    }
+    return result;
+  }
+
+  /** Entities among `refs` that the mirror knows (used to warn about pushes for unknown entities). */
+  async knownEntityRefs(refs: string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (let i = 0; i < refs.length; i += CHUNK) {
+      const rows = await this.knex('manage_entities')
+        .whereIn('entity_ref', refs.slice(i, i + CHUNK))
+        .select('entity_ref');
+      rows.forEach(r => known.add(r.entity_ref));
+    }
+    return known;
+  }
+
+  private owned(owners: string[], visibility: Visibility) {
+    const query = this.knex('manage_entities as e').whereIn(
+      'e.owner_ref',
+      owners,
+    );
+    if ('refs' in visibility) {
+      query.whereIn('e.entity_ref', visibility.refs);
+    }
+    return query;
+  }
+}
+
+function toGroup(row: any): MirroredGroup {
+  return {
+    groupRef: row.group_ref,
+    parentRef: row.parent_ref ?? undefined,
+    title: row.title,
+    type: row.type ?? undefined,
+  };
+}

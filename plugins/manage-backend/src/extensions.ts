@@ -1,0 +1,27 @@
+import {
+  createExtensionPoint,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+
+/**
+ * A source of KPI samples (a cost API, an incident tool, a security scanner). The plugin runs each provider on
+ * its schedule (once across all replicas), validates what it returns like a push and stores it all-or-nothing,
+ * with the provider's id as the samples' source.
+ */
+export interface KpiProvider {
+  /** Unique and stable: names the scheduled task and the samples' source. */
+  id: string;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** Samples in the push API's shape: `{ entityRef, kpi, period: 'YYYY-MM', value }`. */
+  collect(): Promise<unknown[]>;
+}
+
+export interface ManageKpiProvidersExtensionPoint {
+  addProvider(...providers: KpiProvider[]): void;
+}
+
+/** Lets a backend module add KPI providers without touching the manage plugin. */
+export const manageKpiProvidersExtensionPoint =
+  createExtensionPoint<ManageKpiProvidersExtensionPoint>({
+    id: 'manage.kpi-providers',
+  });

@@ -1,0 +1,11 @@
+/**
+ * The manage plugin's backend: team summaries, the KPI store, push API and providers.
+ *
+ * @packageDocumentation
+ */
+export { managePlugin as default } from './plugin';
+export {
+  manageKpiProvidersExtensionPoint,
+  type KpiProvider,
+  type ManageKpiProvidersExtensionPoint,
+} from './extensions';

@@ -1,0 +1,106 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { ManageStore } from './database/ManageStore';
+import { KpiProvider, manageKpiProvidersExtensionPoint } from './extensions';
+import { SampleFileKpiProvider } from './providers/SampleFileKpiProvider';
+import { createRouter } from './service/router';
+import { CatalogMirror } from './services/CatalogMirror';
+import { EntityVisibility } from './services/EntityVisibility';
+import { KpiIngestion } from './services/KpiIngestion';
+import { TeamSummaryService } from './services/TeamSummaryService';
+
+/**
+ * The manage plugin: mirrors team ownership from the catalog, collects KPI samples from providers and the push
+ * API, and serves team summaries to the manage page.
+ */
+export const managePlugin = createBackendPlugin({
+  pluginId: 'manage',
+  register(env) {
+    const providers: KpiProvider[] = [];
+    env.registerExtensionPoint(manageKpiProvidersExtensionPoint, {
+      addProvider(...added) {
+        providers.push(...added);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        urlReader: coreServices.urlReader,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, scheduler, auth, catalog } = deps;
+        const store = await ManageStore.create(deps.database);
+        const ingestion = new KpiIngestion(store);
+        const mirror = new CatalogMirror(catalog, auth, store, logger);
+
+        await scheduler.scheduleTask({
+          id: 'manage-catalog-sync',
+          ...(config.has('manage.catalogSync')
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                config.getConfig('manage.catalogSync'),
+              )
+            : {
+                frequency: { minutes: 5 },
+                timeout: { minutes: 5 },
+                initialDelay: { seconds: 5 },
+              }),
+          fn: async () => {
+            await mirror.sync();
+          },
+        });
+
+        for (const provider of [
+          ...SampleFileKpiProvider.fromConfig(config, deps.urlReader),
+          ...providers,
+        ]) {
+          await scheduler.scheduleTask({
+            id: `manage-kpi-provider:${provider.id}`,
+            ...provider.schedule,
+            fn: async () => {
+              const result = await ingestion.ingest(
+                { samples: await provider.collect() },
+                provider.id,
+              );
+              logger.info(
+                `KPI provider ${provider.id} stored ${result.stored} samples`,
+              );
+              if (result.unknownEntityRefs.length) {
+                logger.warn(
+                  `KPI provider ${
+                    provider.id
+                  } sent samples for entities not in the catalog: ${result.unknownEntityRefs
+                    .slice(0, 10)
+                    .join(', ')}`,
+                );
+              }
+            },
+          });
+        }
+
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            ingestion,
+            summaries: new TeamSummaryService(
+              store,
+              new EntityVisibility(deps.permissions),
+            ),
+          }),
+        );
+      },
+    });
+  },
+});

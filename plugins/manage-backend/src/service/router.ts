@@ -1,0 +1,50 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import express from 'express';
+import Router from 'express-promise-router';
+import { KpiIngestion } from '../services/KpiIngestion';
+import { TeamSummaryService } from '../services/TeamSummaryService';
+
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  ingestion: KpiIngestion;
+  summaries: TeamSummaryService;
+}
+
+/** HTTP API of the manage plugin, mounted at /api/manage; errors go to the standard error middleware. */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, ingestion, summaries } = options;
+  const router = Router();
+  router.use(express.json({ limit: '5mb' }));
+
+  // `groupRef` is URL-encoded, e.g. group%3Adefault%2Fcheckout-squad.
+  router.get('/teams/:groupRef/summary', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const started = process.hrtime.bigint();
+    const summary = await summaries.getSummary(
+      req.params.groupRef,
+      credentials,
+    );
+    // Lets the benchmark and browser dev tools read the server time without the network.
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    res.setHeader('Server-Timing', `summary;dur=${ms.toFixed(1)}`);
+    res.json(summary);
+  });
+
+  // For CI jobs and scripts: a batch of samples, validated whole and stored all-or-nothing.
+  router.post('/kpis', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const source =
+      'userEntityRef' in credentials.principal
+        ? `push:${credentials.principal.userEntityRef}`
+        : `push:${credentials.principal.subject}`;
+    res.status(201).json(await ingestion.ingest(req.body, source));
+  });
+
+  return router;
+}

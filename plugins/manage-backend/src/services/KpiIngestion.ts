@@ -1,0 +1,55 @@
+import { InputError } from '@backstage/errors';
+import { describeIssues, kpiBatchSchema } from '@internal/plugin-manage-common';
+import { ManageStore } from '../database/ManageStore';
+
+export interface IngestionResult {
+  stored: number;
+  /** Entity refs the catalog mirror does not know (yet): stored, but not shown until the catalog has them. */
+  unknownEntityRefs: string[];
+}
+
+/** The one way KPI samples get into the store, for the push API and for every provider. */
+export class KpiIngestion {
+  constructor(private readonly store: ManageStore) {}
+
+  /** Validates the whole batch first, then stores it in one transaction: a bad sample stores nothing. */
+  async ingest(payload: unknown, source: string): Promise<IngestionResult> {
+    const parsed = kpiBatchSchema.safeParse(payload);
+    if (!parsed.success) {
+      throw new InputError(
+        `Invalid KPI batch, nothing was stored: ${describeIssues(
+          parsed.error,
+        )}`,
+      );
+    }
+    const samples = parsed.data.samples;
+    const duplicates = findDuplicates(samples);
+    if (duplicates.length) {
+      throw new InputError(
+        `Invalid KPI batch, nothing was stored: the same entity, kpi and period appear more than once: ${duplicates
+          .slice(0, 5)
+          .join(', ')}`,
+      );
+    }
+    await this.store.upsertSamples(samples, source);
+    const refs = [...new Set(samples.map(s => s.entityRef))];
+    const known = await this.store.knownEntityRefs(refs);
+    return {
+      stored: samples.length,
+      unknownEntityRefs: refs.filter(ref => !known.has(ref)),
+    };
+  }
+}
+
+function findDuplicates(
+  samples: { entityRef: string; kpi: string; period: string }[],
+): string[] {
+  const seen = new Set<string>();
+  const duplicates: string[] = [];
+  for (const s of samples) {
+    const key = `${s.entityRef} ${s.kpi} ${s.period}`;
+    if (seen.has(key)) duplicates.push(key);
+    seen.add(key);
+  }
+  return duplicates;
+}

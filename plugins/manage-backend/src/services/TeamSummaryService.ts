@@ -1,0 +1,191 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  KpiPeriodTotals,
+  OwnedEntity,
+  TREND_PERIODS,
+  TeamSummary,
+} from '@internal/plugin-manage-common';
+import { KpiTotalRow, ManageStore, Visibility } from '../database/ManageStore';
+import { EntityVisibility } from './EntityVisibility';
+
+/** The most owned entities listed in one summary; counts and KPIs always cover all of them. */
+export const MAX_LISTED_ENTITIES = 1000;
+
+/** A team's page: what it and its sub-teams own, and their KPIs rolled up, all aggregated in SQL. */
+export class TeamSummaryService {
+  constructor(
+    private readonly store: ManageStore,
+    private readonly visibility: EntityVisibility,
+  ) {}
+
+  async getSummary(
+    rawGroupRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<TeamSummary> {
+    const groupRef = normaliseGroupRef(rawGroupRef);
+    const group = await this.store.getGroup(groupRef);
+    // An unreadable team answers like a missing one, so its existence does not leak.
+    if (!group || !(await this.visibility.canRead(groupRef, credentials))) {
+      throw new NotFoundError(`No team ${groupRef} in the catalog`);
+    }
+    const owners = await this.store.teamTree(groupRef);
+    const visible = await this.visibility.resolve(credentials, () =>
+      this.store.listOwnedRefs(owners),
+    );
+
+    const [byKind, listed, latest] = await Promise.all([
+      this.store.countOwnedByKind(owners, visible),
+      this.store.listOwned(owners, visible, MAX_LISTED_ENTITIES + 1),
+      this.store.latestPeriod(owners, visible),
+    ]);
+    const entities = listed.slice(0, MAX_LISTED_ENTITIES);
+    const trend = latest
+      ? toTrend(
+          await this.store.kpiTotals(
+            owners,
+            visible,
+            addMonths(latest, 1 - TREND_PERIODS),
+            latest,
+          ),
+        )
+      : [];
+    const entityKpis = latest
+      ? await this.store.entityKpis(
+          entities.map(e => e.entityRef),
+          latest,
+        )
+      : [];
+
+    return {
+      team: {
+        ref: group.groupRef,
+        title: group.title,
+        type: group.type,
+        parentRef: group.parentRef,
+      },
+      subTeams: await this.subTeams(groupRef, visible, latest),
+      owned: {
+        total: byKind.reduce((sum, k) => sum + k.count, 0),
+        byKind,
+        entities: withLatestKpis(entities, entityKpis),
+        truncated: listed.length > MAX_LISTED_ENTITIES,
+      },
+      trend,
+    };
+  }
+
+  /** Each direct sub-team rolled up over its own tree. */
+  private async subTeams(
+    groupRef: string,
+    visible: Visibility,
+    latest: string | undefined,
+  ): Promise<TeamSummary['subTeams']> {
+    const children = await this.store.getChildGroups(groupRef);
+    return Promise.all(
+      children.map(async child => {
+        const owners = await this.store.teamTree(child.groupRef);
+        const [byKind, totals] = await Promise.all([
+          this.store.countOwnedByKind(owners, visible),
+          latest
+            ? this.store.kpiTotals(owners, visible, latest, latest)
+            : Promise.resolve([]),
+        ]);
+        return {
+          ref: child.groupRef,
+          title: child.title,
+          type: child.type,
+          parentRef: child.parentRef,
+          ownedCount: byKind.reduce((sum, k) => sum + k.count, 0),
+          cloudCost: totals.find(t => t.kpi === 'cloud-cost')?.total ?? 0,
+        };
+      }),
+    );
+  }
+}
+
+function normaliseGroupRef(raw: string): string {
+  let ref;
+  try {
+    ref = parseEntityRef(raw, { defaultKind: 'group' });
+  } catch (e) {
+    throw new InputError(`Invalid team ref '${raw}': ${(e as Error).message}`);
+  }
+  if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
+    throw new InputError(`'${raw}' is not a group ref`);
+  }
+  return stringifyEntityRef(ref);
+}
+
+/** `YYYY-MM` plus n months (n may be negative). */
+export function addMonths(period: string, n: number): string {
+  const [year, month] = period.split('-').map(Number);
+  const index = year * 12 + (month - 1) + n;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(
+    2,
+    '0',
+  )}`;
+}
+
+function toTrend(rows: KpiTotalRow[]): KpiPeriodTotals[] {
+  const byPeriod = new Map<string, KpiPeriodTotals>();
+  for (const row of rows) {
+    let totals = byPeriod.get(row.period);
+    if (!totals) {
+      totals = {
+        period: row.period,
+        cloudCost: 0,
+        incidents: 0,
+        incidentRepairMinutes: 0,
+        securityIssues: { critical: 0, high: 0, medium: 0, low: 0 },
+      };
+      byPeriod.set(row.period, totals);
+    }
+    switch (row.kpi) {
+      case 'cloud-cost':
+        totals.cloudCost = row.total;
+        break;
+      case 'incidents':
+        totals.incidents = row.total;
+        break;
+      case 'incident-repair-minutes':
+        totals.incidentRepairMinutes = row.total;
+        break;
+      default:
+        totals.securityIssues[
+          row.kpi.replace(
+            'security-issues-',
+            '',
+          ) as keyof KpiPeriodTotals['securityIssues']
+        ] = row.total;
+    }
+  }
+  return [...byPeriod.values()].sort((a, b) =>
+    a.period.localeCompare(b.period),
+  );
+}
+
+function withLatestKpis(
+  entities: Awaited<ReturnType<ManageStore['listOwned']>>,
+  kpis: Awaited<ReturnType<ManageStore['entityKpis']>>,
+): OwnedEntity[] {
+  const byEntity = new Map<string, OwnedEntity['latest']>();
+  for (const { entityRef, kpi, value } of kpis) {
+    const latest = byEntity.get(entityRef) ?? {};
+    if (kpi === 'cloud-cost') latest.cloudCost = value;
+    else if (kpi === 'incidents') latest.incidents = value;
+    else if (kpi.startsWith('security-issues-'))
+      latest.securityIssues = (latest.securityIssues ?? 0) + value;
+    byEntity.set(entityRef, latest);
+  }
+  return entities.map(e => ({
+    ref: e.entityRef,
+    kind: e.kind,
+    type: e.type,
+    lifecycle: e.lifecycle,
+    title: e.title,
+    ownerRef: e.ownerRef,
+    latest: byEntity.get(e.entityRef) ?? {},
+  }));
+}

@@ -1,0 +1,53 @@
+import { SecuritySeverity } from './kpis';
+
+export interface TeamInfo {
+  ref: string;
+  title: string;
+  type?: string;
+  parentRef?: string;
+}
+
+/** An entity a team (or one of its sub-teams) owns, with its KPIs for the latest period. */
+export interface OwnedEntity {
+  ref: string;
+  kind: string;
+  type?: string;
+  lifecycle?: string;
+  title?: string;
+  ownerRef: string;
+  latest: {
+    cloudCost?: number;
+    incidents?: number;
+    securityIssues?: number;
+  };
+}
+
+/** KPI totals of one month, summed over everything the team and its sub-teams own. */
+export interface KpiPeriodTotals {
+  period: string;
+  cloudCost: number;
+  incidents: number;
+  incidentRepairMinutes: number;
+  securityIssues: Record<SecuritySeverity, number>;
+}
+
+export interface SubTeamSummary extends TeamInfo {
+  ownedCount: number;
+  /** Latest-period cloud cost of what the sub-team (and its own sub-teams) own. */
+  cloudCost: number;
+}
+
+export interface TeamSummary {
+  team: TeamInfo;
+  /** Direct sub-teams (a tribe's squads), each rolled up. */
+  subTeams: SubTeamSummary[];
+  owned: {
+    total: number;
+    byKind: { kind: string; type?: string; count: number }[];
+    entities: OwnedEntity[];
+    /** True when `entities` was cut at the response limit; `total` and `byKind` are always complete. */
+    truncated: boolean;
+  };
+  /** Oldest first, ending with the latest period that has data (at most TREND_PERIODS). */
+  trend: KpiPeriodTotals[];
+}
