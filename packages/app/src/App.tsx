@@ -36,6 +36,7 @@ import { catalogEntityCreatePermission } from '@backstage/plugin-catalog-common/
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { SignalsDisplay } from '@backstage/plugin-signals';
 import { PluginHealthPage } from '@internal/plugin-circuit-breaker';
+import { ManagePage } from '@internal/plugin-manage';
 
 const app = createApp({
   apis,
@@ -64,7 +65,9 @@ const app = createApp({
 
 const routes = (
   <FlatRoutes>
-    <Route path="/" element={<Navigate to="catalog" />} />
+    {/* The manage page is the signed-in user's home. */}
+    <Route path="/" element={<Navigate to="manage" />} />
+    <Route path="/manage" element={<ManagePage />} />
     <Route path="/catalog" element={<CatalogIndexPage />} />
     <Route
       path="/catalog/:namespace/:kind/:name"

@@ -89,6 +89,9 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
+// manage page: team summaries and KPIs
+backend.add(import('@internal/plugin-manage-backend'));
+
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 

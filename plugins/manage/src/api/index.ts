@@ -1,0 +1,2 @@
+export { manageApiRef, ManageClient } from './ManageApi';
+export type { ManageApi } from './ManageApi';

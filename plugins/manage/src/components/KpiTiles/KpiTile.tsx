@@ -1,0 +1,35 @@
+import { InfoCard } from '@backstage/core-components';
+import { Box, Typography } from '@material-ui/core';
+import { ReactNode } from 'react';
+import { Sparkline, SparklinePoint } from '../Sparkline';
+
+/** The frame every KPI tile shares: a headline value, a caption, details and the 12-month trend. */
+export function KpiTile(props: {
+  title: string;
+  value: string;
+  caption?: ReactNode;
+  children?: ReactNode;
+  trend: SparklinePoint[];
+  trendLabel: string;
+  format?: (value: number) => string;
+}) {
+  const { title, value, caption, children, trend, trendLabel, format } = props;
+  return (
+    <section aria-label={title} style={{ height: '100%' }}>
+      <InfoCard title={title} noPadding={false}>
+        <Typography variant="h4" component="p" data-testid="kpi-value">
+          {value}
+        </Typography>
+        {caption && (
+          <Typography variant="body2" color="textSecondary" component="div">
+            {caption}
+          </Typography>
+        )}
+        {children && <Box mt={1}>{children}</Box>}
+        <Box mt={1}>
+          <Sparkline points={trend} label={trendLabel} format={format} />
+        </Box>
+      </InfoCard>
+    </section>
+  );
+}

@@ -1,0 +1,1 @@
+export { KpiTiles } from './KpiTiles';

@@ -1,0 +1,3 @@
+export { ManagePage } from './ManagePage';
+export type { ManagePageProps } from './ManagePage';
+export type { TeamCardProps } from '../TeamView';

@@ -1,0 +1,1 @@
+export { OwnedEntitiesCard } from './OwnedEntitiesCard';

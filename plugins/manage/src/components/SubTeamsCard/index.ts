@@ -1,0 +1,1 @@
+export { SubTeamsCard } from './SubTeamsCard';

@@ -1,0 +1,1 @@
+export { TeamLookup } from './TeamLookup';

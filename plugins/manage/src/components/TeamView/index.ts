@@ -1,0 +1,2 @@
+export { TeamView } from './TeamView';
+export type { TeamCardProps } from './TeamView';
