@@ -48,4 +48,13 @@ export default async function globalSetup() {
       return res.ok ? true : undefined;
     });
   }
+  // The manage page's mirror of the catalog and its demo KPIs (both loaded on a schedule after start).
+  await poll('the manage summary of checkout-squad', async () => {
+    const res = await fetch(
+      `${backend}/api/manage/teams/${encodeURIComponent('group:default/checkout-squad')}/summary`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    const body = res.ok ? await res.json() : undefined;
+    return body?.owned.total > 0 && body.trend.length > 0 ? true : undefined;
+  });
 }

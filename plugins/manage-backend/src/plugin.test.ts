@@ -134,6 +134,7 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
       title: 'SQUAD-1',
       type: 'squad',
       parentRef: 'group:default/tribe-a',
+      parentTitle: 'TRIBE-A',
     });
     expect(squad.owned.total).toBe(3);
     expect(squad.owned.byKind).toEqual([

@@ -81,7 +81,7 @@ export const managePlugin = createBackendPlugin({
                 logger.warn(
                   `KPI provider ${
                     provider.id
-                  } sent samples for entities not in the catalog: ${result.unknownEntityRefs
+                  } sent samples for entities the catalog mirror does not know (yet): ${result.unknownEntityRefs
                     .slice(0, 10)
                     .join(', ')}`,
                 );

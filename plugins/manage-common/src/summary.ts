@@ -5,6 +5,7 @@ export interface TeamInfo {
   title: string;
   type?: string;
   parentRef?: string;
+  parentTitle?: string;
 }
 
 /** An entity a team (or one of its sub-teams) owns, with its KPIs for the latest period. */

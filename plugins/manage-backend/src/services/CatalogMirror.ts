@@ -64,7 +64,7 @@ export class CatalogMirror {
       });
     }
     await this.store.replaceMirror(groups, entities);
-    this.logger.info(
+    this.logger.debug(
       `Mirrored ${groups.length} groups and ${entities.length} owned entities from the catalog`,
     );
     return { groups: groups.length, entities: entities.length };

@@ -64,6 +64,9 @@ export class TeamSummaryService {
         title: group.title,
         type: group.type,
         parentRef: group.parentRef,
+        parentTitle: group.parentRef
+          ? (await this.store.getGroup(group.parentRef))?.title
+          : undefined,
       },
       subTeams: await this.subTeams(groupRef, visible, latest),
       owned: {

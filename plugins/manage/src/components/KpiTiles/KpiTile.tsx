@@ -16,7 +16,7 @@ export function KpiTile(props: {
   const { title, value, caption, children, trend, trendLabel, format } = props;
   return (
     <section aria-label={title} style={{ height: '100%' }}>
-      <InfoCard title={title} noPadding={false}>
+      <InfoCard title={title} variant="gridItem">
         <Typography variant="h4" component="p" data-testid="kpi-value">
           {value}
         </Typography>

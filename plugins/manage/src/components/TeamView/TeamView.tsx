@@ -47,7 +47,7 @@ export function TeamView(props: {
             <Typography component="span">
               · Part of{' '}
               <Link to={teamPath(team.parentRef)} aria-label="Parent team">
-                {team.parentRef.replace(/^group:(default\/)?/, '')}
+                {team.parentTitle ?? team.parentRef}
               </Link>
             </Typography>
           )}
