@@ -13,6 +13,16 @@ const migrationsDir = resolvePackagePath(
 /** Rows per INSERT: well under the bind-parameter limits of SQLite and PostgreSQL. */
 const CHUNK = 500;
 
+/** Refs per aggregate query: within SQLite's (32766) and PostgreSQL's (65535) bind-parameter limits. */
+const AGGREGATE_CHUNK = 10_000;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size)
+    result.push(items.slice(i, i + size));
+  return result;
+}
+
 export interface MirroredGroup {
   groupRef: string;
   parentRef?: string;
@@ -105,13 +115,6 @@ export class ManageStore {
     });
   }
 
-  async countSamples(): Promise<number> {
-    const [{ count }] = await this.knex('manage_kpi_samples').count({
-      count: '*',
-    });
-    return Number(count);
-  }
-
   async getGroup(groupRef: string): Promise<MirroredGroup | undefined> {
     const row = await this.knex('manage_groups')
       .where({ group_ref: groupRef })
@@ -144,13 +147,6 @@ export class ManageStore {
       .select('group_ref')
       .from('tree');
     return rows.map(r => r.group_ref);
-  }
-
-  async listOwnedRefs(owners: string[]): Promise<string[]> {
-    const rows = await this.knex('manage_entities')
-      .whereIn('owner_ref', owners)
-      .select('entity_ref');
-    return rows.map(r => r.entity_ref);
   }
 
   async countOwnedByKind(
@@ -192,37 +188,82 @@ export class ManageStore {
     }));
   }
 
-  /** The newest month with any sample for what the owners own. */
-  async latestPeriod(
-    owners: string[],
-    visibility: Visibility,
-  ): Promise<string | undefined> {
-    const row = await this.owned(owners, visibility)
-      .join('manage_kpi_samples as s', 's.entity_ref', 'e.entity_ref')
-      .max({ latest: 's.period' })
-      .first();
-    return row?.latest ?? undefined;
+  /** The refs of everything the owners own that the caller may see. */
+  async ownedRefs(owners: string[], visibility: Visibility): Promise<string[]> {
+    const rows = await this.owned(owners, visibility).select('e.entity_ref');
+    return rows.map(r => r.entity_ref);
   }
 
-  /** KPI totals per month over everything the owners own, summed in the database. */
+  /** The newest month with any sample for the entities. */
+  async latestPeriod(entityRefs: string[]): Promise<string | undefined> {
+    let latest: string | undefined;
+    for (const refs of chunks(entityRefs, AGGREGATE_CHUNK)) {
+      const row = await this.knex('manage_kpi_samples')
+        .whereIn('entity_ref', refs)
+        .max({ latest: 'period' })
+        .first();
+      if (row?.latest && (!latest || row.latest > latest)) latest = row.latest;
+    }
+    return latest;
+  }
+
+  /**
+   * KPI totals per month over the entities, summed in the database. The refs are passed explicitly (rather than
+   * joined from manage_entities) so PostgreSQL walks the samples' primary key instead of scanning the table;
+   * very large sets are summed in chunks, which is exact because every KPI is a sum.
+   */
   async kpiTotals(
-    owners: string[],
-    visibility: Visibility,
+    entityRefs: string[],
     fromPeriod: string,
     toPeriod: string,
   ): Promise<KpiTotalRow[]> {
-    const rows: { kpi: KpiName; period: string; total: string | number }[] =
-      await this.owned(owners, visibility)
-        .join('manage_kpi_samples as s', 's.entity_ref', 'e.entity_ref')
-        .whereBetween('s.period', [fromPeriod, toPeriod])
-        .select('s.kpi', 's.period')
-        .sum({ total: 's.value' })
-        .groupBy('s.kpi', 's.period');
-    return rows.map(r => ({
-      kpi: r.kpi,
-      period: r.period,
-      total: Number(r.total),
-    }));
+    const totals = new Map<string, KpiTotalRow>();
+    for (const refs of chunks(entityRefs, AGGREGATE_CHUNK)) {
+      const rows: { kpi: KpiName; period: string; total: string | number }[] =
+        (await this.knex('manage_kpi_samples')
+          .whereIn('entity_ref', refs)
+          .whereBetween('period', [fromPeriod, toPeriod])
+          .select('kpi', 'period')
+          .sum({ total: 'value' })
+          .groupBy('kpi', 'period')) as any;
+      for (const r of rows) {
+        const key = `${r.kpi} ${r.period}`;
+        const row = totals.get(key) ?? {
+          kpi: r.kpi,
+          period: r.period,
+          total: 0,
+        };
+        row.total += Number(r.total);
+        totals.set(key, row);
+      }
+    }
+    return [...totals.values()];
+  }
+
+  /** One KPI's total in one month per owning group, for the entities. */
+  async totalsByOwner(
+    entityRefs: string[],
+    kpi: KpiName,
+    period: string,
+  ): Promise<Map<string, number>> {
+    const totals = new Map<string, number>();
+    for (const refs of chunks(entityRefs, AGGREGATE_CHUNK)) {
+      const rows: { owner_ref: string; total: string | number }[] =
+        (await this.knex('manage_kpi_samples as s')
+          .join('manage_entities as e', 'e.entity_ref', 's.entity_ref')
+          .whereIn('s.entity_ref', refs)
+          .where({ 's.kpi': kpi, 's.period': period })
+          .select('e.owner_ref')
+          .sum({ total: 's.value' })
+          .groupBy('e.owner_ref')) as any;
+      for (const r of rows) {
+        totals.set(
+          r.owner_ref,
+          (totals.get(r.owner_ref) ?? 0) + Number(r.total),
+        );
+      }
+    }
+    return totals;
   }
 
   /** One month's KPI values per entity, for the listed entities. */

@@ -32,31 +32,30 @@ export class TeamSummaryService {
     }
     const owners = await this.store.teamTree(groupRef);
     const visible = await this.visibility.resolve(credentials, () =>
-      this.store.listOwnedRefs(owners),
+      this.store.ownedRefs(owners, { all: true }),
     );
+    const refs = await this.store.ownedRefs(owners, visible);
 
     const [byKind, listed, latest] = await Promise.all([
       this.store.countOwnedByKind(owners, visible),
       this.store.listOwned(owners, visible, MAX_LISTED_ENTITIES + 1),
-      this.store.latestPeriod(owners, visible),
+      this.store.latestPeriod(refs),
     ]);
     const entities = listed.slice(0, MAX_LISTED_ENTITIES);
-    const trend = latest
-      ? toTrend(
-          await this.store.kpiTotals(
-            owners,
-            visible,
+    const [trendRows, entityKpis, costByOwner] = latest
+      ? await Promise.all([
+          this.store.kpiTotals(
+            refs,
             addMonths(latest, 1 - TREND_PERIODS),
             latest,
           ),
-        )
-      : [];
-    const entityKpis = latest
-      ? await this.store.entityKpis(
-          entities.map(e => e.entityRef),
-          latest,
-        )
-      : [];
+          this.store.entityKpis(
+            entities.map(e => e.entityRef),
+            latest,
+          ),
+          this.store.totalsByOwner(refs, 'cloud-cost', latest),
+        ])
+      : [[], [], new Map<string, number>()];
 
     return {
       team: {
@@ -68,40 +67,38 @@ export class TeamSummaryService {
           ? (await this.store.getGroup(group.parentRef))?.title
           : undefined,
       },
-      subTeams: await this.subTeams(groupRef, visible, latest),
+      subTeams: await this.subTeams(groupRef, visible, costByOwner),
       owned: {
         total: byKind.reduce((sum, k) => sum + k.count, 0),
         byKind,
         entities: withLatestKpis(entities, entityKpis),
         truncated: listed.length > MAX_LISTED_ENTITIES,
       },
-      trend,
+      trend: toTrend(trendRows),
     };
   }
 
-  /** Each direct sub-team rolled up over its own tree. */
+  /** Each direct sub-team rolled up over its own tree, from the per-owner totals of the team's query. */
   private async subTeams(
     groupRef: string,
     visible: Visibility,
-    latest: string | undefined,
+    costByOwner: Map<string, number>,
   ): Promise<TeamSummary['subTeams']> {
     const children = await this.store.getChildGroups(groupRef);
     return Promise.all(
       children.map(async child => {
         const owners = await this.store.teamTree(child.groupRef);
-        const [byKind, totals] = await Promise.all([
-          this.store.countOwnedByKind(owners, visible),
-          latest
-            ? this.store.kpiTotals(owners, visible, latest, latest)
-            : Promise.resolve([]),
-        ]);
+        const byKind = await this.store.countOwnedByKind(owners, visible);
         return {
           ref: child.groupRef,
           title: child.title,
           type: child.type,
           parentRef: child.parentRef,
           ownedCount: byKind.reduce((sum, k) => sum + k.count, 0),
-          cloudCost: totals.find(t => t.kpi === 'cloud-cost')?.total ?? 0,
+          cloudCost: owners.reduce(
+            (sum, owner) => sum + (costByOwner.get(owner) ?? 0),
+            0,
+          ),
         };
       }),
     );
