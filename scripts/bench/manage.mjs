@@ -85,6 +85,7 @@ async function seed(client) {
 async function time(token, ref) {
   const server = [];
   const client = [];
+  const parts = {};
   let body;
   for (let i = 0; i < requests + 3; i++) {
     const started = performance.now();
@@ -95,9 +96,13 @@ async function time(token, ref) {
     body = await res.json();
     if (i < 3) continue; // warm-up
     client.push(performance.now() - started);
-    server.push(Number(res.headers.get('server-timing').match(/dur=([\d.]+)/)[1]));
+    const timing = Object.fromEntries(
+      res.headers.get('server-timing').split(', ').map(e => e.split(';dur=')).map(([k, v]) => [k, Number(v)]),
+    );
+    server.push(timing.total);
+    for (const [k, v] of Object.entries(timing)) (parts[k] ??= []).push(v);
   }
-  return { server, client, body };
+  return { server, client, parts, body };
 }
 
 const bundle = unpackBundle();
@@ -142,6 +147,12 @@ try {
         `${percentile(run.server, 0.95).toFixed(1)} ms (target < 200 ms); client median ` +
         `${percentile(run.client, 0.5).toFixed(1)} ms; ${run.body.trend.length} months trended, ` +
         `${run.body.owned.entities.length} listed`,
+    );
+    console.log(
+      `  median per part: ${Object.entries(run.parts)
+        .filter(([k]) => k !== 'total')
+        .map(([k, v]) => `${k} ${percentile(v, 0.5).toFixed(1)} ms`)
+        .join(', ')}`,
     );
   }
   console.log(

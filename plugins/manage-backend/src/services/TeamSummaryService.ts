@@ -9,6 +9,7 @@ import {
 } from '@internal/plugin-manage-common';
 import { KpiTotalRow, ManageStore, Visibility } from '../database/ManageStore';
 import { EntityVisibility } from './EntityVisibility';
+import { ServerTiming } from '../service/ServerTiming';
 
 /** The most owned entities listed in one summary; counts and KPIs always cover all of them. */
 export const MAX_LISTED_ENTITIES = 1000;
@@ -23,38 +24,48 @@ export class TeamSummaryService {
   async getSummary(
     rawGroupRef: string,
     credentials: BackstageCredentials,
+    timing: ServerTiming = new ServerTiming(),
   ): Promise<TeamSummary> {
     const groupRef = normaliseGroupRef(rawGroupRef);
     const group = await this.store.getGroup(groupRef);
     // An unreadable team answers like a missing one, so its existence does not leak.
-    if (!group || !(await this.visibility.canRead(groupRef, credentials))) {
+    const readable = await timing.measure('team-permission', () =>
+      this.visibility.canRead(groupRef, credentials),
+    );
+    if (!group || !readable) {
       throw new NotFoundError(`No team ${groupRef} in the catalog`);
     }
     const owners = await this.store.teamTree(groupRef);
-    const visible = await this.visibility.resolve(credentials, () =>
-      this.store.ownedRefs(owners, { all: true }),
+    const visible = await timing.measure('entity-permission', () =>
+      this.visibility.resolve(credentials, () =>
+        this.store.ownedRefs(owners, { all: true }),
+      ),
     );
     const refs = await this.store.ownedRefs(owners, visible);
 
-    const [byKind, listed, latest] = await Promise.all([
-      this.store.countOwnedByKind(owners, visible),
-      this.store.listOwned(owners, visible, MAX_LISTED_ENTITIES + 1),
-      this.store.latestPeriod(refs),
-    ]);
+    const [byKind, listed, latest] = await timing.measure('owned', () =>
+      Promise.all([
+        this.store.countOwnedByKind(owners, visible),
+        this.store.listOwned(owners, visible, MAX_LISTED_ENTITIES + 1),
+        this.store.latestPeriod(refs),
+      ]),
+    );
     const entities = listed.slice(0, MAX_LISTED_ENTITIES);
     const [trendRows, entityKpis, costByOwner] = latest
-      ? await Promise.all([
-          this.store.kpiTotals(
-            refs,
-            addMonths(latest, 1 - TREND_PERIODS),
-            latest,
-          ),
-          this.store.entityKpis(
-            entities.map(e => e.entityRef),
-            latest,
-          ),
-          this.store.totalsByOwner(refs, 'cloud-cost', latest),
-        ])
+      ? await timing.measure('kpis', () =>
+          Promise.all([
+            this.store.kpiTotals(
+              refs,
+              addMonths(latest, 1 - TREND_PERIODS),
+              latest,
+            ),
+            this.store.entityKpis(
+              entities.map(e => e.entityRef),
+              latest,
+            ),
+            this.store.totalsByOwner(refs, 'cloud-cost', latest),
+          ]),
+        )
       : [[], [], new Map<string, number>()];
 
     return {
@@ -67,7 +78,9 @@ export class TeamSummaryService {
           ? (await this.store.getGroup(group.parentRef))?.title
           : undefined,
       },
-      subTeams: await this.subTeams(groupRef, visible, costByOwner),
+      subTeams: await timing.measure('sub-teams', () =>
+        this.subTeams(groupRef, visible, costByOwner),
+      ),
       owned: {
         total: byKind.reduce((sum, k) => sum + k.count, 0),
         byKind,
