@@ -32,7 +32,10 @@ const ENTITIES = 20_000;
 const BIG_SQUAD_ENTITIES = 500;
 const KPIS = ['cloud-cost', 'incidents', 'incident-repair-minutes', 'security-issues-critical',
   'security-issues-high', 'security-issues-medium', 'security-issues-low'];
-const PERIODS = Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`);
+const PERIODS = Array.from({ length: 12 }, (_, i) => {
+  const index = 2025 * 12 + 11 + i; // 2025-12 .. 2026-11
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+});
 
 const rssMb = pid =>
   Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;

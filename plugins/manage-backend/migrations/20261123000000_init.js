@@ -32,6 +32,8 @@ exports.up = async function up(knex) {
     table.timestamp('updated_at').notNullable().defaultTo(knex.fn.now());
     table.primary(['entity_ref', 'kpi', 'period']);
     table.index(['period', 'kpi']);
+    // Covers the summary's aggregates (refs → months → values) so they are answered from the index alone.
+    table.index(['entity_ref', 'period', 'kpi', 'value'], 'manage_kpi_samples_summary_idx');
   });
 };
 

@@ -216,6 +216,10 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
     ).toContain('more than once');
     expect((await push([{ ...sample, extra: true }])).status).toBe(400);
     expect((await push([])).status).toBe(400);
+    const future = await push([{ ...sample, period: '2999-01' }]);
+    expect(future.body.error.message).toContain(
+      'samples.0.period: 2999-01 is in the future',
+    );
     const notJson = await request(server)
       .post('/api/manage/kpis')
       .set('Authorization', service)

@@ -49,6 +49,6 @@ export interface TeamSummary {
     /** True when `entities` was cut at the response limit; `total` and `byKind` are always complete. */
     truncated: boolean;
   };
-  /** Oldest first, ending with the latest period that has data (at most TREND_PERIODS). */
+  /** Oldest first: the months with data among the 12 ending with the portal's newest month (TREND_PERIODS). */
   trend: KpiPeriodTotals[];
 }

@@ -194,17 +194,12 @@ export class ManageStore {
     return rows.map(r => r.entity_ref);
   }
 
-  /** The newest month with any sample for the entities. */
-  async latestPeriod(entityRefs: string[]): Promise<string | undefined> {
-    let latest: string | undefined;
-    for (const refs of chunks(entityRefs, AGGREGATE_CHUNK)) {
-      const row = await this.knex('manage_kpi_samples')
-        .whereIn('entity_ref', refs)
-        .max({ latest: 'period' })
-        .first();
-      if (row?.latest && (!latest || row.latest > latest)) latest = row.latest;
-    }
-    return latest;
+  /** The newest month with any sample at all (an index lookup): the end of every trend window. */
+  async latestPeriod(): Promise<string | undefined> {
+    const row = await this.knex('manage_kpi_samples')
+      .max({ latest: 'period' })
+      .first();
+    return row?.latest ?? undefined;
   }
 
   /**

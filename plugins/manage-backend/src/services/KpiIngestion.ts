@@ -23,6 +23,22 @@ export class KpiIngestion {
       );
     }
     const samples = parsed.data.samples;
+    // A future month would move every team's trend window (it ends at the newest month stored).
+    const now = new Date();
+    const currentMonth = `${now.getUTCFullYear()}-${String(
+      now.getUTCMonth() + 1,
+    ).padStart(2, '0')}`;
+    const future = samples
+      .map((s, i) => ({ i, period: s.period }))
+      .filter(s => s.period > currentMonth);
+    if (future.length) {
+      throw new InputError(
+        `Invalid KPI batch, nothing was stored: ${future
+          .slice(0, 5)
+          .map(f => `samples.${f.i}.period: ${f.period} is in the future`)
+          .join('; ')}`,
+      );
+    }
     const duplicates = findDuplicates(samples);
     if (duplicates.length) {
       throw new InputError(

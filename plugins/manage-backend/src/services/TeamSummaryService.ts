@@ -47,10 +47,11 @@ export class TeamSummaryService {
       Promise.all([
         this.store.countOwnedByKind(owners, visible),
         this.store.listOwned(owners, visible, MAX_LISTED_ENTITIES + 1),
-        this.store.latestPeriod(refs),
+        this.store.latestPeriod(),
       ]),
     );
     const entities = listed.slice(0, MAX_LISTED_ENTITIES);
+    // The window ends at the portal's newest month; a team without data in it shows no KPIs.
     const [trendRows, entityKpis, costByOwner] = latest
       ? await timing.measure('kpis', () =>
           Promise.all([
