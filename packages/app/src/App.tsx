@@ -36,6 +36,7 @@ import { catalogEntityCreatePermission } from '@backstage/plugin-catalog-common/
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { SignalsDisplay } from '@backstage/plugin-signals';
 import { PluginHealthPage } from '@internal/plugin-circuit-breaker';
+import { TechMigrationsPage } from '@internal/plugin-tech-migrations';
 
 const app = createApp({
   apis,
@@ -98,6 +99,7 @@ const routes = (
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
     <Route path="/notifications" element={<NotificationsPage />} />
     <Route path="/plugin-health" element={<PluginHealthPage />} />
+    <Route path="/tech-migrations" element={<TechMigrationsPage />} />
   </FlatRoutes>
 );
 

@@ -1,0 +1,2 @@
+export { techMigrationsApiRef, TechMigrationsClient } from './TechMigrationsApi';
+export type { TechMigrationsApi } from './TechMigrationsApi';
