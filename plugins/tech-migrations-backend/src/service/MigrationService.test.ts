@@ -10,6 +10,7 @@ import {
   usePostgresFromEnvironment,
 } from '../__fixtures__/fixtures';
 import { MigrationStore } from '../database/MigrationStore';
+import { inScope } from './evaluate';
 import { healthOf, MigrationService } from './MigrationService';
 
 usePostgresFromEnvironment();
@@ -228,8 +229,7 @@ describe('healthOf', () => {
 });
 
 describe('scope', () => {
-  it('matches lifecycle and system', async () => {
-    const { inScope } = await import('./evaluate');
+  it('matches lifecycle and system', () => {
     const e = component('x', { owner: 'a', lifecycle: 'deprecated', system: 'storefront' });
     expect(inScope(e, { lifecycle: ['production'] })).toBe(false);
     expect(inScope(e, { lifecycle: ['Deprecated'] })).toBe(true);
