@@ -8,11 +8,19 @@ async function headers(request: APIRequestContext) {
 }
 
 /** Sets (or with null removes) the CI fact nodeVersion of payments-sdk-js; the backend re-evaluates it at once. */
-async function pushNodeVersion(request: APIRequestContext, value: string | null) {
+async function pushNodeVersion(
+  request: APIRequestContext,
+  value: string | null,
+) {
   const res = await request.post(`${api}/facts`, {
     headers: await headers(request),
     data: {
-      entities: [{ entityRef: 'component:default/payments-sdk-js', facts: { nodeVersion: value } }],
+      entities: [
+        {
+          entityRef: 'component:default/payments-sdk-js',
+          facts: { nodeVersion: value },
+        },
+      ],
     },
   });
   expect(res.status(), await res.text()).toBe(200);
@@ -40,12 +48,18 @@ test.beforeEach(async ({ page }) => {
   await signInAsGuest(page);
 });
 
-test('the index shows the sample migrations with their progress', async ({ page }) => {
+test('the index shows the sample migrations with their progress', async ({
+  page,
+}) => {
   await page.getByRole('link', { name: 'Tech migrations' }).click();
-  await expect(page.getByRole('heading', { name: 'Tech migrations' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Tech migrations' }),
+  ).toBeVisible();
   await expect(page.getByTestId('percent-python-3')).toHaveText('67%');
   await expect(page.getByTestId('percent-node-22')).toHaveText('25%');
-  await expect(page.getByTestId('percent-new-backend-system')).toHaveText('67%');
+  await expect(page.getByTestId('percent-new-backend-system')).toHaveText(
+    '67%',
+  );
   // Python 3's target (2026-10-31) has passed on this machine's calendar; the others are still running.
   await expect(page.getByTestId('health-python-3')).toHaveText(/overdue|done/);
 });
@@ -60,33 +74,56 @@ test('a migration ranks tribes, expands into squads, and moves a team up when CI
   const tribes = page.getByTestId(/^leaderboard-tribe-/);
   await expect(tribes).toHaveCount(3);
   const order = async () =>
-    (await tribes.evaluateAll(rows => rows.map(r => r.getAttribute('data-testid')))).map(id =>
-      id!.replace('leaderboard-tribe-', ''),
-    );
-  expect(await order()).toEqual(['platform-tribe', 'experience-tribe', 'payments-tribe']);
+    (
+      await tribes.evaluateAll(rows =>
+        rows.map(r => r.getAttribute('data-testid')),
+      )
+    ).map(id => id!.replace('leaderboard-tribe-', ''));
+  expect(await order()).toEqual([
+    'platform-tribe',
+    'experience-tribe',
+    'payments-tribe',
+  ]);
   await expect(page.getByTestId('percent-platform-tribe')).toHaveText('100%');
   await expect(page.getByTestId('burnup')).toBeVisible();
   await expect(page.getByText('Target 2027-06-30')).toBeVisible();
   // Remaining entities with what is missing.
-  await expect(page.getByText("metadata.annotations['example.com/node-version'] is 18").first()).toBeVisible();
+  await expect(
+    page
+      .getByText("metadata.annotations['example.com/node-version'] is 18")
+      .first(),
+  ).toBeVisible();
 
   await page.getByRole('button', { name: 'Expand Payments Tribe' }).click();
-  await expect(page.getByTestId('leaderboard-squad-checkout-squad')).toBeVisible();
-  await expect(page.getByTestId('leaderboard-squad-payments-core-squad')).toBeVisible();
+  await expect(
+    page.getByTestId('leaderboard-squad-checkout-squad'),
+  ).toBeVisible();
+  await expect(
+    page.getByTestId('leaderboard-squad-payments-core-squad'),
+  ).toBeVisible();
 
   // CI reports Node 22 for payments-sdk-js (payments-core-squad): payments-tribe passes experience-tribe.
   await pushNodeVersion(request, '22.11.0');
   await page.reload();
   await expect(tribes).toHaveCount(3);
-  await expect.poll(order).toEqual(['platform-tribe', 'payments-tribe', 'experience-tribe']);
+  await expect
+    .poll(order)
+    .toEqual(['platform-tribe', 'payments-tribe', 'experience-tribe']);
   await expect(page.getByTestId('percent-payments-tribe')).toHaveText('25%');
   await page.getByRole('button', { name: 'Expand Payments Tribe' }).click();
   const squads = page.getByTestId(/^leaderboard-squad-/);
-  expect(await squads.evaluateAll(rows => rows.map(r => r.getAttribute('data-testid')))).toEqual([
+  expect(
+    await squads.evaluateAll(rows =>
+      rows.map(r => r.getAttribute('data-testid')),
+    ),
+  ).toEqual([
     'leaderboard-squad-payments-core-squad',
     'leaderboard-squad-checkout-squad',
   ]);
-  await page.screenshot({ path: test.info().outputPath('tech-migrations.png'), fullPage: true });
+  await page.screenshot({
+    path: test.info().outputPath('tech-migrations.png'),
+    fullPage: true,
+  });
   await pushNodeVersion(request, null);
 });
 
@@ -95,5 +132,7 @@ test('an entity page lists the migrations of the entity', async ({ page }) => {
   const card = page.getByTestId('entity-migration-node-22');
   await expect(card).toBeVisible();
   await expect(card).toContainText('remaining');
-  await expect(page.getByTestId('entity-migration-new-backend-system')).toContainText('remaining');
+  await expect(
+    page.getByTestId('entity-migration-new-backend-system'),
+  ).toContainText('remaining');
 });

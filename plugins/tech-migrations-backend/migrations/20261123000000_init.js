@@ -14,11 +14,19 @@ exports.up = async function up(knex) {
     table.string('file').notNullable();
     table.string('start_date', 10).notNullable();
     table.string('target_date', 10).notNullable();
-    table.text('definition').notNullable().comment('The validated definition as JSON');
-    table.string('evaluated_at').nullable().comment('ISO timestamp of the last evaluation');
+    table
+      .text('definition')
+      .notNullable()
+      .comment('The validated definition as JSON');
+    table
+      .string('evaluated_at')
+      .nullable()
+      .comment('ISO timestamp of the last evaluation');
   });
   await knex.schema.createTable('tm_teams', table => {
-    table.comment('Groups of the catalog: squads with their tribe (spec.parent)');
+    table.comment(
+      'Groups of the catalog: squads with their tribe (spec.parent)',
+    );
     table.string('team_ref').primary();
     table.string('title').notNullable();
     table.string('parent_ref').nullable();
@@ -33,7 +41,10 @@ exports.up = async function up(knex) {
     table.string('status', 16).notNullable();
     table.text('detail').nullable();
     table.primary(['migration_id', 'entity_ref']);
-    table.index(['migration_id', 'tribe_ref', 'owner_ref'], 'tm_entity_status_team_idx');
+    table.index(
+      ['migration_id', 'tribe_ref', 'owner_ref'],
+      'tm_entity_status_team_idx',
+    );
     table.index(['entity_ref'], 'tm_entity_status_entity_idx');
     table.index(['owner_ref', 'status'], 'tm_entity_status_owner_idx');
     table.index(['tribe_ref', 'status'], 'tm_entity_status_tribe_idx');

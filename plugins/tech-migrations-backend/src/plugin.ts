@@ -28,9 +28,19 @@ export const techMigrationsPlugin = createBackendPlugin({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, database, scheduler, httpRouter, httpAuth, auth, catalog }) {
+      async init({
+        config,
+        logger,
+        database,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        auth,
+        catalog,
+      }) {
         const definitionsDir = path.resolve(
-          config.getOptionalString('techMigrations.definitions') ?? 'catalog/migrations',
+          config.getOptionalString('techMigrations.definitions') ??
+            'catalog/migrations',
         );
         const store = await MigrationStore.create(database);
         const service = new MigrationService({
@@ -63,9 +73,12 @@ export const techMigrationsPlugin = createBackendPlugin({
             httpAuth,
             service,
             lookupEntities: async (refs, credentials) =>
-              (await catalog.getEntitiesByRefs({ entityRefs: refs }, { credentials })).items.map(
-                e => e ?? undefined,
-              ),
+              (
+                await catalog.getEntitiesByRefs(
+                  { entityRefs: refs },
+                  { credentials },
+                )
+              ).items.map(e => e ?? undefined),
           }),
         );
       },

@@ -10,7 +10,8 @@ export type FactPath = {
   segments: string[];
 };
 
-const SEGMENT = /^(?:\.([A-Za-z_$][\w$-]*)|\[\s*'([^']+)'\s*\]|\[\s*"([^"]+)"\s*\])/;
+const SEGMENT =
+  /^(?:\.([A-Za-z_$][\w$-]*)|\[\s*'([^']+)'\s*\]|\[\s*"([^"]+)"\s*\])/;
 
 /**
  * Parses `metadata.annotations['example.com/python-version']`, `spec.lifecycle`, `facts.nodeVersion` or
@@ -46,7 +47,9 @@ export type FactValue = string | number | boolean | null | undefined;
 /** Splits '3.9.1' / 'v22' / '22' into numbers; undefined when the value is not version-like. */
 function versionParts(value: FactValue): number[] | undefined {
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? String(value).split('.').map(Number) : undefined;
+    return Number.isFinite(value)
+      ? String(value).split('.').map(Number)
+      : undefined;
   }
   if (typeof value !== 'string') return undefined;
   const m = /^\s*v?(\d+(?:\.\d+)*)\s*$/.exec(value);
@@ -54,7 +57,10 @@ function versionParts(value: FactValue): number[] | undefined {
 }
 
 /** Compares two version-ish values segment by segment ('3.9' >= '3', '3.10' > '3.9'); undefined if not comparable. */
-export function compareVersions(a: FactValue, b: FactValue): number | undefined {
+export function compareVersions(
+  a: FactValue,
+  b: FactValue,
+): number | undefined {
   const pa = versionParts(a);
   const pb = versionParts(b);
   if (!pa || !pb) return undefined;

@@ -7,7 +7,10 @@ export function formatZodIssues(error: z.ZodError): string {
   return error.issues
     .map(issue => {
       const field = issue.path
-        .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`))
+        .map((p, i) => {
+          if (typeof p === 'number') return `[${p}]`;
+          return i === 0 ? p : `.${p}`;
+        })
         .join('');
       return `${field || '(root)'}: ${issue.message}`;
     })
@@ -31,7 +34,10 @@ export const entityRefSchema = z.string().transform((value, ctx) => {
 export const groupRefSchema = z.string().transform((value, ctx) => {
   try {
     return stringifyEntityRef(
-      parseEntityRef(value, { defaultKind: 'group', defaultNamespace: 'default' }),
+      parseEntityRef(value, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
     ).toLocaleLowerCase('en-US');
   } catch (e) {
     ctx.addIssue({
@@ -48,7 +54,10 @@ export const isoDateSchema = z.preprocess(
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-    .refine(v => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'is not a valid date'),
+    .refine(
+      v => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)),
+      'is not a valid date',
+    ),
 );
 
 const factValueSchema = z.union([z.string(), z.number(), z.boolean()]);
@@ -71,7 +80,9 @@ const leafCheckSchema = z
       }
     }),
     operator: z.enum(CHECK_OPERATORS),
-    value: z.union([factValueSchema, z.array(factValueSchema).min(1)]).optional(),
+    value: z
+      .union([factValueSchema, z.array(factValueSchema).min(1)])
+      .optional(),
     description: z.string().min(1).optional(),
   })
   .strict()
@@ -113,7 +124,11 @@ export const checkSchema: z.ZodType<Check, z.ZodTypeDef, unknown> = z.lazy(() =>
     const result = schema.safeParse(value);
     if (!result.success) {
       for (const issue of result.error.issues) {
-        ctx.addIssue({ ...issue, code: z.ZodIssueCode.custom, message: issue.message });
+        ctx.addIssue({
+          ...issue,
+          code: z.ZodIssueCode.custom,
+          message: issue.message,
+        });
       }
       return z.NEVER;
     }
@@ -177,7 +192,9 @@ export const migrationDefinitionSchema = z
     }
   });
 
-export type MigrationDefinitionInput = z.input<typeof migrationDefinitionSchema>;
+export type MigrationDefinitionInput = z.input<
+  typeof migrationDefinitionSchema
+>;
 export type MigrationDefinition = Omit<
   z.output<typeof migrationDefinitionSchema>,
   'id'
@@ -195,10 +212,20 @@ export const factsPushSchema = z
             entityRef: entityRefSchema,
             facts: z
               .record(
-                z.string().regex(FACT_NAME, 'fact names are letters, digits, _ . - /'),
-                z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]),
+                z
+                  .string()
+                  .regex(FACT_NAME, 'fact names are letters, digits, _ . - /'),
+                z.union([
+                  z.string().max(1000),
+                  z.number().finite(),
+                  z.boolean(),
+                  z.null(),
+                ]),
               )
-              .refine(f => Object.keys(f).length > 0, 'needs at least one fact'),
+              .refine(
+                f => Object.keys(f).length > 0,
+                'needs at least one fact',
+              ),
           })
           .strict(),
       )

@@ -36,7 +36,9 @@ export const EntityMigrationsCard = techMigrationsPlugin.provide(
     name: 'EntityMigrationsCard',
     component: {
       lazy: () =>
-        import('./components/EntityMigrationsCard').then(m => m.EntityMigrationsCard),
+        import('./components/EntityMigrationsCard').then(
+          m => m.EntityMigrationsCard,
+        ),
     },
   }),
 );
@@ -45,13 +47,16 @@ export const EntityMigrationsCard = techMigrationsPlugin.provide(
  * A team's open migration items (its own, or a tribe's with its squads'), for the manage page.
  * `groupRef` e.g. 'group:default/checkout-squad'.
  */
-export const TeamMigrationItemsCard: (props: { groupRef: string }) => JSX.Element | null =
-  techMigrationsPlugin.provide(
-    createComponentExtension({
-      name: 'TeamMigrationItemsCard',
-      component: {
-        lazy: () =>
-          import('./components/TeamMigrationItemsCard').then(m => m.TeamMigrationItemsCard),
-      },
-    }),
-  );
+export const TeamMigrationItemsCard: (props: {
+  groupRef: string;
+}) => JSX.Element | null = techMigrationsPlugin.provide(
+  createComponentExtension({
+    name: 'TeamMigrationItemsCard',
+    component: {
+      lazy: () =>
+        import('./components/TeamMigrationItemsCard').then(
+          m => m.TeamMigrationItemsCard,
+        ),
+    },
+  }),
+);

@@ -59,15 +59,53 @@ export const groups: Entity[] = [
 const py = (v: string) => ({ 'example.com/python-version': v });
 export const entities: Entity[] = [
   // python: fraud 1 done + 1 exempt, search 2 done 1 remaining, checkout 0/1
-  component('fraud-api', { owner: 'fraud-squad', tags: ['python'], annotations: py('3.9') }),
-  component('money-utils', { owner: 'fraud-squad', type: 'library', tags: ['python'], annotations: py('2.7') }),
-  component('search-api', { owner: 'search-squad', tags: ['python'], system: 'storefront', annotations: py('3.12') }),
-  component('ranker', { owner: 'search-squad', tags: ['python'], annotations: py('3.11') }),
-  component('indexer', { owner: 'search-squad', tags: ['python'], lifecycle: 'experimental', annotations: py('2.7') }),
-  component('cart-py', { owner: 'checkout-squad', tags: ['python'], annotations: py('2') }),
+  component('fraud-api', {
+    owner: 'fraud-squad',
+    tags: ['python'],
+    annotations: py('3.9'),
+  }),
+  component('money-utils', {
+    owner: 'fraud-squad',
+    type: 'library',
+    tags: ['python'],
+    annotations: py('2.7'),
+  }),
+  component('search-api', {
+    owner: 'search-squad',
+    tags: ['python'],
+    system: 'storefront',
+    annotations: py('3.12'),
+  }),
+  component('ranker', {
+    owner: 'search-squad',
+    tags: ['python'],
+    annotations: py('3.11'),
+  }),
+  component('indexer', {
+    owner: 'search-squad',
+    tags: ['python'],
+    lifecycle: 'experimental',
+    annotations: py('2.7'),
+  }),
+  component('cart-py', {
+    owner: 'checkout-squad',
+    tags: ['python'],
+    annotations: py('2'),
+  }),
   // out of every python scope: wrong tag, wrong kind
-  component('checkout-web', { owner: 'checkout-squad', type: 'website', tags: ['typescript'], annotations: { 'example.com/node-version': '20' } }),
-  component('py-api-def', { owner: 'checkout-squad', kind: 'API', type: 'openapi', tags: ['python'], annotations: py('2.7') }),
+  component('checkout-web', {
+    owner: 'checkout-squad',
+    type: 'website',
+    tags: ['typescript'],
+    annotations: { 'example.com/node-version': '20' },
+  }),
+  component('py-api-def', {
+    owner: 'checkout-squad',
+    kind: 'API',
+    type: 'openapi',
+    tags: ['python'],
+    annotations: py('2.7'),
+  }),
 ];
 
 export const PYTHON_3 = `

@@ -20,7 +20,8 @@ const migrationsDir = resolvePackagePath(
 const CHUNK = 500;
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
   return out;
 }
 
@@ -166,7 +167,11 @@ export class MigrationStore {
   }
 
   /** Today's row per migration and team, computed by GROUP BY from the entity status table. */
-  private async writeSnapshot(trx: Knex.Transaction, day: string, ids: string[]) {
+  private async writeSnapshot(
+    trx: Knex.Transaction,
+    day: string,
+    ids: string[],
+  ) {
     if (ids.length === 0) return;
     await trx('tm_snapshots')
       .where('day', day)
@@ -242,7 +247,9 @@ export class MigrationStore {
   }
 
   async listMigrations(): Promise<StoredMigration[]> {
-    const rows = await this.knex('tm_migrations').orderBy('target_date').orderBy('id');
+    const rows = await this.knex('tm_migrations')
+      .orderBy('target_date')
+      .orderBy('id');
     return rows.map(r => ({
       ...JSON.parse(r.definition),
       file: r.file,
@@ -312,21 +319,31 @@ export class MigrationStore {
       .groupBy('day')
       .orderBy('day');
     if (teamRef) {
-      q.andWhere(b => b.where('team_ref', teamRef).orWhere('tribe_ref', teamRef));
+      q.andWhere(b =>
+        b.where('team_ref', teamRef).orWhere('tribe_ref', teamRef),
+      );
     }
     const rows = await q;
     return rows.map((r: any) => {
       const done = num(r.done);
       const remaining = num(r.remaining);
       const exempt = num(r.exempt);
-      return { day: r.day, done, remaining, exempt, total: done + remaining + exempt };
+      return {
+        day: r.day,
+        done,
+        remaining,
+        exempt,
+        total: done + remaining + exempt,
+      };
     });
   }
 
   /** Daily totals of every migration since a day (for the trend on the index page). */
   async dailyTotals(
     since: string,
-  ): Promise<Array<{ migrationId: string; day: string; done: number; remaining: number }>> {
+  ): Promise<
+    Array<{ migrationId: string; day: string; done: number; remaining: number }>
+  > {
     const rows = await this.knex('tm_snapshots')
       .select('migration_id', 'day')
       .sum({ done: 'done', remaining: 'remaining' })

@@ -23,7 +23,15 @@ export class CatalogEntitySource implements EntitySource {
     const { items } = await this.deps.catalog.getEntities(
       {
         filter: { kind: 'group' },
-        fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'spec.parent', 'spec.type', 'spec.profile'],
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.title',
+          'spec.parent',
+          'spec.type',
+          'spec.profile',
+        ],
       },
       { credentials },
     );

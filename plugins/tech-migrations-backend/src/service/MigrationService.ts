@@ -37,7 +37,9 @@ export interface EntitySource {
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 const daysBetween = (from: string, to: string) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+  Math.round(
+    (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS,
+  );
 const addDays = (day: string, days: number) =>
   dayOf(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
 
@@ -61,7 +63,9 @@ export function healthOf(options: {
   if (today > targetDate) return { health: 'overdue' };
   const latest = history[history.length - 1];
   if (!latest) return { health: 'atRisk' };
-  let base = history.find(p => daysBetween(p.day, latest.day) <= TREND_WINDOW_DAYS)!;
+  let base = history.find(
+    p => daysBetween(p.day, latest.day) <= TREND_WINDOW_DAYS,
+  )!;
   if (base.day === latest.day) base = { day: startDate, done: 0 };
   const days = daysBetween(base.day, latest.day);
   if (days <= 0) return { health: 'onTrack' }; // started today: too early to tell
@@ -155,7 +159,13 @@ export class MigrationService {
     for (const entity of entities) {
       const entityFacts = facts.get(entityRefOf(entity));
       for (const definition of definitions) {
-        const row = evaluateEntity(definition, entity, entityFacts, teams, today);
+        const row = evaluateEntity(
+          definition,
+          entity,
+          entityFacts,
+          teams,
+          today,
+        );
         if (row) rows.push(row);
       }
     }
@@ -203,7 +213,13 @@ export class MigrationService {
         now.toISOString(),
       );
       const facts = await store.getFacts(refs, trx);
-      const rows = this.evaluate(migrations, entities, facts, teams, dayOf(now));
+      const rows = this.evaluate(
+        migrations,
+        entities,
+        facts,
+        teams,
+        dayOf(now),
+      );
       await store.replaceEntities({
         entityRefs: refs,
         rows,
@@ -280,7 +296,11 @@ export class MigrationService {
       store.listTeams(),
     ]);
     const titles = new Map(teamList.map(t => [t.teamRef, t.title]));
-    const row = (teamRef: string, c: CountsRow, rank: number): LeaderboardTeam => ({
+    const row = (
+      teamRef: string,
+      c: CountsRow,
+      rank: number,
+    ): LeaderboardTeam => ({
       teamRef,
       title: titles.get(teamRef) ?? teamRef.replace(/^group:default\//, ''),
       rank,

@@ -29,7 +29,9 @@ export function parseDefinition(file: string, text: string): ParsedDefinition {
     return fail(`invalid YAML: ${err.message.split('\n')[0]}`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return fail('(root): must be a mapping with title, owner, startDate, targetDate, scope and check');
+    return fail(
+      '(root): must be a mapping with title, owner, startDate, targetDate, scope and check',
+    );
   }
   const result = migrationDefinitionSchema.safeParse(raw);
   if (!result.success) {
@@ -37,7 +39,9 @@ export function parseDefinition(file: string, text: string): ParsedDefinition {
   }
   const id = result.data.id ?? path.basename(file).replace(/\.ya?ml$/, '');
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(id)) {
-    return fail(`id: the file name gives the id '${id}'; set an id of lower-case letters, digits and dashes`);
+    return fail(
+      `id: the file name gives the id '${id}'; set an id of lower-case letters, digits and dashes`,
+    );
   }
   return { ok: true, definition: { ...result.data, id } };
 }
@@ -52,13 +56,18 @@ export async function loadDefinitions(dir: string): Promise<{
 }> {
   let files: string[];
   try {
-    files = (await fs.readdir(dir))
-      .filter(f => /\.ya?ml$/.test(f))
-      .sort();
+    files = (await fs.readdir(dir)).filter(f => /\.ya?ml$/.test(f)).sort();
   } catch (e) {
     return {
       definitions: [],
-      errors: [{ file: dir, message: `${dir}: cannot read the definitions folder: ${(e as Error).message}` }],
+      errors: [
+        {
+          file: dir,
+          message: `${dir}: cannot read the definitions folder: ${
+            (e as Error).message
+          }`,
+        },
+      ],
     };
   }
   const definitions: Array<MigrationDefinition & { file: string }> = [];
@@ -71,7 +80,9 @@ export async function loadDefinitions(dir: string): Promise<{
     } else if (definitions.some(d => d.id === parsed.definition.id)) {
       errors.push({
         file,
-        message: `${file}: id: '${parsed.definition.id}' is already defined by ${
+        message: `${file}: id: '${
+          parsed.definition.id
+        }' is already defined by ${
           definitions.find(d => d.id === parsed.definition.id)!.file
         }`,
       });

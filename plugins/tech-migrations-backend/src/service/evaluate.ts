@@ -113,7 +113,10 @@ export function inScope(entity: Entity, scope: MigrationScope): boolean {
     const wanted = scope.system.map(s =>
       lower(
         stringifyEntityRef(
-          parseEntityRef(s, { defaultKind: 'system', defaultNamespace: 'default' }),
+          parseEntityRef(s, {
+            defaultKind: 'system',
+            defaultNamespace: 'default',
+          }),
         ),
       ),
     );
@@ -133,7 +136,8 @@ export function readFact(
   if (parsed.source === 'facts') {
     return facts?.[parsed.segments.join('.')];
   }
-  let node: unknown = parsed.source === 'metadata' ? entity.metadata : entity.spec;
+  let node: unknown =
+    parsed.source === 'metadata' ? entity.metadata : entity.spec;
   for (const segment of parsed.segments) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[segment];
@@ -154,9 +158,13 @@ function describeMiss(check: LeafCheck, actual: FactValue): string {
   if (actual === undefined || actual === null || actual === '') {
     return check.operator === 'exists'
       ? `${check.fact} is not set`
-      : `${check.fact} is not set (needs ${wanted.slice(check.fact.length + 1)})`;
+      : `${check.fact} is not set (needs ${wanted.slice(
+          check.fact.length + 1,
+        )})`;
   }
-  return `${check.fact} is ${actual} (needs ${wanted.slice(check.fact.length + 1)})`;
+  return `${check.fact} is ${actual} (needs ${wanted.slice(
+    check.fact.length + 1,
+  )})`;
 }
 
 /** Evaluates a check; `missing` says what failed, in words. */
@@ -244,7 +252,8 @@ export function teamsFromGroups(groups: Entity[]): Map<string, Team> {
     const profile = group.spec?.profile as { displayName?: string } | undefined;
     teams.set(teamRef, {
       teamRef,
-      title: profile?.displayName ?? group.metadata.title ?? group.metadata.name,
+      title:
+        profile?.displayName ?? group.metadata.title ?? group.metadata.name,
       parentRef,
       type: typeof group.spec?.type === 'string' ? group.spec.type : undefined,
     });

@@ -31,7 +31,11 @@ export interface RouterOptions {
 }
 
 /** Parses with zod and throws an InputError naming the fields (rendered as 400 by the error middleware). */
-function parseInput<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, what: string): T {
+function parseInput<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  value: unknown,
+  what: string,
+): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new InputError(`Invalid ${what}: ${formatZodIssues(result.error)}`);
@@ -95,7 +99,11 @@ export async function createRouter({
 
   router.get('/entity', async (req, res) => {
     await caller(req);
-    const entityRef = parseInput(entityRefSchema, req.query.entityRef, 'entityRef');
+    const entityRef = parseInput(
+      entityRefSchema,
+      req.query.entityRef,
+      'entityRef',
+    );
     const body: EntityMigrationsResponse = {
       items: await service.entityItems(entityRef),
     };
@@ -115,7 +123,10 @@ export async function createRouter({
   router.post('/facts', async (req, res) => {
     const credentials = await caller(req);
     const request = parseInput(factsPushSchema, req.body, 'facts payload');
-    const principal = credentials.principal as { userEntityRef?: string; subject?: string };
+    const principal = credentials.principal as {
+      userEntityRef?: string;
+      subject?: string;
+    };
     const result = await service.pushFacts(
       request,
       principal.userEntityRef ?? principal.subject ?? 'unknown',

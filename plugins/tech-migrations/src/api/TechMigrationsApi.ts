@@ -35,7 +35,10 @@ export class TechMigrationsClient implements TechMigrationsApi {
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
-  private async get<T>(path: string, query?: Record<string, string | undefined>): Promise<T> {
+  private async get<T>(
+    path: string,
+    query?: Record<string, string | undefined>,
+  ): Promise<T> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('tech-migrations');
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) {
@@ -70,9 +73,12 @@ export class TechMigrationsClient implements TechMigrationsApi {
   }
 
   getBurnup(id: string, teamRef?: string) {
-    return this.get<BurnupResponse>(`/migrations/${encodeURIComponent(id)}/burnup`, {
-      team: teamRef,
-    });
+    return this.get<BurnupResponse>(
+      `/migrations/${encodeURIComponent(id)}/burnup`,
+      {
+        team: teamRef,
+      },
+    );
   }
 
   async getEntities(id: string, status?: string) {
@@ -85,10 +91,13 @@ export class TechMigrationsClient implements TechMigrationsApi {
   }
 
   async getEntityItems(entityRef: string) {
-    return (await this.get<EntityMigrationsResponse>('/entity', { entityRef })).items;
+    return (await this.get<EntityMigrationsResponse>('/entity', { entityRef }))
+      .items;
   }
 
   async getTeamItems(groupRef: string) {
-    return (await this.get<EntityMigrationsResponse>('/team-items', { groupRef })).items;
+    return (
+      await this.get<EntityMigrationsResponse>('/team-items', { groupRef })
+    ).items;
   }
 }

@@ -1,2 +1,5 @@
-export { techMigrationsApiRef, TechMigrationsClient } from './TechMigrationsApi';
+export {
+  techMigrationsApiRef,
+  TechMigrationsClient,
+} from './TechMigrationsApi';
 export type { TechMigrationsApi } from './TechMigrationsApi';

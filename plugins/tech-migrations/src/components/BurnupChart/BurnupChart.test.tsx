@@ -27,8 +27,17 @@ describe('BurnupChart', () => {
 
   it('says when there is no history yet', async () => {
     await renderInTestApp(
-      <BurnupChart width={400} burnup={{ startDate: '2026-01-01', targetDate: '2026-12-31', points: [] }} />,
+      <BurnupChart
+        width={400}
+        burnup={{
+          startDate: '2026-01-01',
+          targetDate: '2026-12-31',
+          points: [],
+        }}
+      />,
     );
-    expect(screen.getByTestId('burnup-caption')).toHaveTextContent('No history yet');
+    expect(screen.getByTestId('burnup-caption')).toHaveTextContent(
+      'No history yet',
+    );
   });
 });

@@ -20,7 +20,11 @@ const fmt = (value: number) => new Date(value).toISOString().slice(0, 10);
  * Burn-up: entities done per day (daily snapshots) against the scope, with the target date marked and the pace
  * needed (start → target) for comparison. `width` fixes the size (tests); otherwise it fills its container.
  */
-export function BurnupChart(props: { burnup: BurnupResponse; width?: number; height?: number }) {
+export function BurnupChart(props: {
+  burnup: BurnupResponse;
+  width?: number;
+  height?: number;
+}) {
   const theme = useTheme();
   const { burnup } = props;
   const height = props.height ?? 300;
@@ -39,7 +43,9 @@ export function BurnupChart(props: { burnup: BurnupResponse; width?: number; hei
       ]
     : [];
   const first = data.length ? Math.min(start, data[0].ts) : start;
-  const last = data.length ? Math.max(target, data[data.length - 1].ts) : target;
+  const last = data.length
+    ? Math.max(target, data[data.length - 1].ts)
+    : target;
 
   const chart = (
     <LineChart
@@ -88,13 +94,20 @@ export function BurnupChart(props: { burnup: BurnupResponse; width?: number; hei
       <ReferenceLine
         x={target}
         stroke={theme.palette.error.main}
-        label={{ value: `Target ${burnup.targetDate}`, position: 'insideTopRight' }}
+        label={{
+          value: `Target ${burnup.targetDate}`,
+          position: 'insideTopRight',
+        }}
       />
     </LineChart>
   );
 
   return (
-    <figure style={{ margin: 0 }} aria-label="Burn-up chart" data-testid="burnup">
+    <figure
+      style={{ margin: 0 }}
+      aria-label="Burn-up chart"
+      data-testid="burnup"
+    >
       {props.width ? (
         chart
       ) : (
@@ -102,9 +115,18 @@ export function BurnupChart(props: { burnup: BurnupResponse; width?: number; hei
           {chart}
         </ResponsiveContainer>
       )}
-      <Typography component="figcaption" variant="body2" color="textSecondary" data-testid="burnup-caption">
+      <Typography
+        component="figcaption"
+        variant="body2"
+        color="textSecondary"
+        data-testid="burnup-caption"
+      >
         {latest
-          ? `${burnup.points.length} day${burnup.points.length === 1 ? '' : 's'} of history; on ${latest.day}: ${latest.done} of ${latest.done + latest.remaining} done (${latest.exempt} exempt), target ${burnup.targetDate}`
+          ? `${burnup.points.length} day${
+              burnup.points.length === 1 ? '' : 's'
+            } of history; on ${latest.day}: ${latest.done} of ${
+              latest.done + latest.remaining
+            } done (${latest.exempt} exempt), target ${burnup.targetDate}`
           : 'No history yet: the first evaluation writes the first point.'}
       </Typography>
     </figure>

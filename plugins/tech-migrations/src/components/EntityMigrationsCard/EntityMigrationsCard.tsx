@@ -32,12 +32,19 @@ export function EntityMigrationsCard() {
   if (loading) body = <Progress />;
   else if (error) body = <ResponseErrorPanel error={error} />;
   else if (!value?.length)
-    body = <Typography variant="body2">Not in scope of any tech migration.</Typography>;
+    body = (
+      <Typography variant="body2">
+        Not in scope of any tech migration.
+      </Typography>
+    );
   else
     body = (
       <List dense>
         {value.map(item => (
-          <ListItem key={item.migrationId} data-testid={`entity-migration-${item.migrationId}`}>
+          <ListItem
+            key={item.migrationId}
+            data-testid={`entity-migration-${item.migrationId}`}
+          >
             <ListItemText
               primary={
                 <Link to={migrationLink({ migrationId: item.migrationId })}>
@@ -45,7 +52,9 @@ export function EntityMigrationsCard() {
                 </Link>
               }
               secondary={
-                item.detail ? `${item.detail} · target ${item.targetDate}` : `target ${item.targetDate}`
+                item.detail
+                  ? `${item.detail} · target ${item.targetDate}`
+                  : `target ${item.targetDate}`
               }
             />
             <ListItemSecondaryAction>

@@ -21,9 +21,15 @@ const tribes: LeaderboardTribe[] = [
   },
   {
     ...team('payments-tribe', 2, 1, 3),
-    squads: [team('payments-core-squad', 1, 1, 0), team('checkout-squad', 2, 0, 3)],
+    squads: [
+      team('payments-core-squad', 1, 1, 0),
+      team('checkout-squad', 2, 0, 3),
+    ],
   },
-  { ...team('experience-tribe', 3, 0, 2), squads: [team('storefront-squad', 1, 0, 2)] },
+  {
+    ...team('experience-tribe', 3, 0, 2),
+    squads: [team('storefront-squad', 1, 0, 2)],
+  },
 ];
 
 describe('Leaderboard', () => {
@@ -35,21 +41,33 @@ describe('Leaderboard', () => {
       'leaderboard-tribe-payments-tribe',
       'leaderboard-tribe-experience-tribe',
     ]);
-    expect(within(rows[1]).getByTestId('percent-payments-tribe')).toHaveTextContent('25%');
-    expect(screen.queryByTestId('leaderboard-squad-checkout-squad')).not.toBeInTheDocument();
+    expect(
+      within(rows[1]).getByTestId('percent-payments-tribe'),
+    ).toHaveTextContent('25%');
+    expect(
+      screen.queryByTestId('leaderboard-squad-checkout-squad'),
+    ).not.toBeInTheDocument();
 
-    fireEvent.click(screen.getByRole('button', { name: 'Expand payments-tribe' }));
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Expand payments-tribe' }),
+    );
     const squads = screen.getAllByTestId(/^leaderboard-squad-/);
     expect(squads.map(r => r.getAttribute('data-testid'))).toEqual([
       'leaderboard-squad-payments-core-squad',
       'leaderboard-squad-checkout-squad',
     ]);
     // Squad rows sit right below their tribe, before the next tribe.
-    const all = screen.getAllByTestId(/^leaderboard-(tribe|squad)-/).map(r => r.getAttribute('data-testid'));
+    const all = screen
+      .getAllByTestId(/^leaderboard-(tribe|squad)-/)
+      .map(r => r.getAttribute('data-testid'));
     expect(all.indexOf('leaderboard-squad-checkout-squad')).toBeLessThan(
       all.indexOf('leaderboard-tribe-experience-tribe'),
     );
-    fireEvent.click(screen.getByRole('button', { name: 'Collapse payments-tribe' }));
-    expect(screen.queryByTestId('leaderboard-squad-checkout-squad')).not.toBeInTheDocument();
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Collapse payments-tribe' }),
+    );
+    expect(
+      screen.queryByTestId('leaderboard-squad-checkout-squad'),
+    ).not.toBeInTheDocument();
   });
 });

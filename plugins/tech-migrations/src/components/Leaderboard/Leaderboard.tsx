@@ -1,4 +1,7 @@
-import { LeaderboardTeam, LeaderboardTribe } from '@internal/plugin-tech-migrations-common';
+import {
+  LeaderboardTeam,
+  LeaderboardTribe,
+} from '@internal/plugin-tech-migrations-common';
 import IconButton from '@material-ui/core/IconButton';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -14,7 +17,10 @@ function Counts(props: { team: LeaderboardTeam }) {
   return (
     <>
       <TableCell>
-        <PercentBar percent={props.team.percent} testId={`percent-${shortRef(props.team.teamRef)}`} />
+        <PercentBar
+          percent={props.team.percent}
+          testId={`percent-${shortRef(props.team.teamRef)}`}
+        />
       </TableCell>
       <TableCell align="right">{props.team.done}</TableCell>
       <TableCell align="right">{props.team.remaining}</TableCell>
@@ -53,11 +59,19 @@ export function Leaderboard(props: { tribes: LeaderboardTribe[] }) {
                   {hasSquads && (
                     <IconButton
                       size="small"
-                      aria-label={`${expanded ? 'Collapse' : 'Expand'} ${tribe.title}`}
+                      aria-label={`${expanded ? 'Collapse' : 'Expand'} ${
+                        tribe.title
+                      }`}
                       aria-expanded={expanded}
-                      onClick={() => setOpen(o => ({ ...o, [tribe.teamRef]: !expanded }))}
+                      onClick={() =>
+                        setOpen(o => ({ ...o, [tribe.teamRef]: !expanded }))
+                      }
                     >
-                      {expanded ? <KeyboardArrowDownIcon /> : <KeyboardArrowRightIcon />}
+                      {expanded ? (
+                        <KeyboardArrowDownIcon />
+                      ) : (
+                        <KeyboardArrowRightIcon />
+                      )}
                     </IconButton>
                   )}
                 </TableCell>
@@ -69,12 +83,17 @@ export function Leaderboard(props: { tribes: LeaderboardTribe[] }) {
               </TableRow>
               {expanded &&
                 tribe.squads.map(squad => (
-                  <TableRow key={squad.teamRef} data-testid={`leaderboard-squad-${shortRef(squad.teamRef)}`}>
+                  <TableRow
+                    key={squad.teamRef}
+                    data-testid={`leaderboard-squad-${shortRef(squad.teamRef)}`}
+                  >
                     <TableCell padding="checkbox" />
                     <TableCell>
                       {tribe.rank}.{squad.rank}
                     </TableCell>
-                    <TableCell style={{ paddingLeft: 32 }}>{squad.title}</TableCell>
+                    <TableCell style={{ paddingLeft: 32 }}>
+                      {squad.title}
+                    </TableCell>
                     <Counts team={squad} />
                   </TableRow>
                 ))}

@@ -81,7 +81,10 @@ export function MigrationPage() {
         type="Tech migrations"
         typeLink={indexLink()}
       >
-        <HeaderLabel label="Owner" value={migration.owner.replace(/^group:default\//, '')} />
+        <HeaderLabel
+          label="Owner"
+          value={migration.owner.replace(/^group:default\//, '')}
+        />
         <HeaderLabel label="Target" value={migration.targetDate} />
         <HeaderLabel label="Status" value={HEALTH_LABEL[migration.health]} />
       </Header>
@@ -89,13 +92,20 @@ export function MigrationPage() {
         <Grid container spacing={3}>
           <Grid item xs={12} md={4}>
             <InfoCard title="Progress">
-              <PercentBar percent={migration.percent} testId="migration-percent" />
+              <PercentBar
+                percent={migration.percent}
+                testId="migration-percent"
+              />
               <Typography variant="body1">
-                {migration.done} done · {migration.remaining} remaining · {migration.exempt} exempt
+                {migration.done} done · {migration.remaining} remaining ·{' '}
+                {migration.exempt} exempt
               </Typography>
               <Typography variant="body2" color="textSecondary" paragraph>
-                {daysText(migration.daysToTarget)} ({migration.startDate} → {migration.targetDate})
-                {migration.projectedDate ? `; at this pace done on ${migration.projectedDate}` : ''}
+                {daysText(migration.daysToTarget)} ({migration.startDate} →{' '}
+                {migration.targetDate})
+                {migration.projectedDate
+                  ? `; at this pace done on ${migration.projectedDate}`
+                  : ''}
               </Typography>
               <HealthChip health={migration.health} testId="migration-health" />
               <Typography variant="body2" style={{ marginTop: 16 }}>
@@ -114,7 +124,10 @@ export function MigrationPage() {
             </InfoCard>
           </Grid>
           <Grid item xs={12}>
-            <InfoCard title="Leaderboard" subheader="Tribes ranked by % done; expand a tribe for its squads">
+            <InfoCard
+              title="Leaderboard"
+              subheader="Tribes ranked by % done; expand a tribe for its squads"
+            >
               {leaderboard.tribes.length ? (
                 <Leaderboard tribes={leaderboard.tribes} />
               ) : (
@@ -125,11 +138,18 @@ export function MigrationPage() {
           <Grid item xs={12}>
             <Table<MigrationEntity>
               title={`Remaining (${remaining.length})`}
-              options={{ paging: remaining.length > 20, pageSize: 20, search: true, padding: 'dense' }}
+              options={{
+                paging: remaining.length > 20,
+                pageSize: 20,
+                search: true,
+                padding: 'dense',
+              }}
               columns={remainingColumns}
               data={remaining}
               emptyContent={
-                <Typography style={{ padding: 16 }}>Nothing remaining.</Typography>
+                <Typography style={{ padding: 16 }}>
+                  Nothing remaining.
+                </Typography>
               }
             />
           </Grid>

@@ -37,23 +37,46 @@ describe('MigrationsIndexPage', () => {
       listMigrations: async () => ({
         migrations: [
           summary({}),
-          summary({ id: 'node-22', title: 'Node 22', percent: 25, done: 2, remaining: 6, exempt: 0, daysToTarget: 219, health: 'atRisk' }),
+          summary({
+            id: 'node-22',
+            title: 'Node 22',
+            percent: 25,
+            done: 2,
+            remaining: 6,
+            exempt: 0,
+            daysToTarget: 219,
+            health: 'atRisk',
+          }),
         ],
-        errors: [{ file: 'bad.yaml', message: "bad.yaml: scope: Unrecognized key(s) in object: 'x'" }],
+        errors: [
+          {
+            file: 'bad.yaml',
+            message: "bad.yaml: scope: Unrecognized key(s) in object: 'x'",
+          },
+        ],
       }),
     });
-    expect(await screen.findByTestId('percent-python-3')).toHaveTextContent('67%');
+    expect(await screen.findByTestId('percent-python-3')).toHaveTextContent(
+      '67%',
+    );
     expect(screen.getByTestId('percent-node-22')).toHaveTextContent('25%');
     expect(screen.getByTestId('health-python-3')).toHaveTextContent('overdue');
     expect(screen.getByTestId('health-node-22')).toHaveTextContent('at risk');
     expect(screen.getByText('23 days past target')).toBeInTheDocument();
     expect(screen.getByText('219 days to target')).toBeInTheDocument();
-    expect(screen.getByTestId('migration-link-node-22')).toHaveAttribute('href', '/tech-migrations/node-22');
-    expect(screen.getByText(/bad\.yaml: scope: Unrecognized key/)).toBeInTheDocument();
+    expect(screen.getByTestId('migration-link-node-22')).toHaveAttribute(
+      'href',
+      '/tech-migrations/node-22',
+    );
+    expect(
+      screen.getByText(/bad\.yaml: scope: Unrecognized key/),
+    ).toBeInTheDocument();
   });
 
   it('shows an empty state and errors', async () => {
-    await renderWith({ listMigrations: async () => ({ migrations: [], errors: [] }) });
+    await renderWith({
+      listMigrations: async () => ({ migrations: [], errors: [] }),
+    });
     expect(await screen.findByText('No migrations yet')).toBeInTheDocument();
   });
 
@@ -63,6 +86,8 @@ describe('MigrationsIndexPage', () => {
         throw new Error('backend down');
       },
     });
-    expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(0);
+    expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(
+      0,
+    );
   });
 });

@@ -31,7 +31,10 @@ export function MigrationsIndexPage() {
       field: 'title',
       render: m => (
         <>
-          <Link to={migrationLink({ migrationId: m.id })} data-testid={`migration-link-${m.id}`}>
+          <Link
+            to={migrationLink({ migrationId: m.id })}
+            data-testid={`migration-link-${m.id}`}
+          >
             {m.title}
           </Link>
           <Typography variant="body2" color="textSecondary">
@@ -43,7 +46,9 @@ export function MigrationsIndexPage() {
     {
       title: '% done',
       field: 'percent',
-      render: m => <PercentBar percent={m.percent} testId={`percent-${m.id}`} />,
+      render: m => (
+        <PercentBar percent={m.percent} testId={`percent-${m.id}`} />
+      ),
     },
     { title: 'Done', field: 'done', type: 'numeric' },
     { title: 'Remaining', field: 'remaining', type: 'numeric' },
@@ -72,7 +77,10 @@ export function MigrationsIndexPage() {
     body = <Progress />;
   } else if (error) {
     body = <ResponseErrorPanel error={error} />;
-  } else if (!value || (value.migrations.length === 0 && value.errors.length === 0)) {
+  } else if (
+    !value ||
+    (value.migrations.length === 0 && value.errors.length === 0)
+  ) {
     body = (
       <EmptyState
         missing="data"

@@ -58,7 +58,12 @@ export function TeamMigrationItemsCard(props: { groupRef: string }) {
   return (
     <Table<EntityMigrationItem>
       title={`Open migration items (${value.length})`}
-      options={{ paging: value.length > 10, pageSize: 10, search: false, padding: 'dense' }}
+      options={{
+        paging: value.length > 10,
+        pageSize: 10,
+        search: false,
+        padding: 'dense',
+      }}
       columns={columns}
       data={value}
     />

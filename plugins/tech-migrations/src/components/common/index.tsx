@@ -9,11 +9,23 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 
 const useStyles = makeStyles(theme => ({
-  done: { backgroundColor: theme.palette.success?.main ?? '#2e7d32', color: '#fff' },
-  onTrack: { backgroundColor: theme.palette.success?.main ?? '#2e7d32', color: '#fff' },
-  atRisk: { backgroundColor: theme.palette.warning?.main ?? '#ed6c02', color: '#000' },
+  done: {
+    backgroundColor: theme.palette.success?.main ?? '#2e7d32',
+    color: '#fff',
+  },
+  onTrack: {
+    backgroundColor: theme.palette.success?.main ?? '#2e7d32',
+    color: '#fff',
+  },
+  atRisk: {
+    backgroundColor: theme.palette.warning?.main ?? '#ed6c02',
+    color: '#000',
+  },
   overdue: { backgroundColor: theme.palette.error.main, color: '#fff' },
-  remaining: { backgroundColor: theme.palette.warning?.main ?? '#ed6c02', color: '#000' },
+  remaining: {
+    backgroundColor: theme.palette.warning?.main ?? '#ed6c02',
+    color: '#000',
+  },
   exempt: {},
   bar: { flexGrow: 1, height: 8, borderRadius: 4 },
 }));
@@ -25,7 +37,10 @@ export const HEALTH_LABEL: Record<MigrationHealth, string> = {
   overdue: 'overdue',
 };
 
-export function HealthChip(props: { health: MigrationHealth; testId?: string }) {
+export function HealthChip(props: {
+  health: MigrationHealth;
+  testId?: string;
+}) {
   const classes = useStyles();
   return (
     <Chip
@@ -39,7 +54,9 @@ export function HealthChip(props: { health: MigrationHealth; testId?: string }) 
 
 export function StatusChip(props: { status: EntityMigrationState }) {
   const classes = useStyles();
-  return <Chip size="small" label={props.status} className={classes[props.status]} />;
+  return (
+    <Chip size="small" label={props.status} className={classes[props.status]} />
+  );
 }
 
 export function PercentBar(props: { percent: number; testId?: string }) {
