@@ -17,11 +17,20 @@ import { techMigrationsApiRef } from '../../api';
 import { migrationRouteRef } from '../../routes';
 import { StatusChip } from '../common';
 
+/** The link to a migration's page; undefined where the app has not mounted the migrations page. */
+function useMigrationLink() {
+  try {
+    return useRouteRef(migrationRouteRef);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The migrations this entity is in scope of, with its status and what is missing in each. */
 export function EntityMigrationsCard() {
   const { entity } = useEntity();
   const api = useApi(techMigrationsApiRef);
-  const migrationLink = useRouteRef(migrationRouteRef);
+  const migrationLink = useMigrationLink();
   const entityRef = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
   const { value, loading, error } = useAsync(
     () => api.getEntityItems(entityRef),
@@ -47,9 +56,13 @@ export function EntityMigrationsCard() {
           >
             <ListItemText
               primary={
-                <Link to={migrationLink({ migrationId: item.migrationId })}>
-                  {item.migrationTitle}
-                </Link>
+                migrationLink ? (
+                  <Link to={migrationLink({ migrationId: item.migrationId })}>
+                    {item.migrationTitle}
+                  </Link>
+                ) : (
+                  item.migrationTitle
+                )
               }
               secondary={
                 item.detail
