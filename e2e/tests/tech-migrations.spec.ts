@@ -86,7 +86,9 @@ test('a migration ranks tribes, expands into squads, and moves a team up when CI
   ]);
   await expect(page.getByTestId('percent-platform-tribe')).toHaveText('100%');
   await expect(page.getByTestId('burnup')).toBeVisible();
-  await expect(page.getByText('Target 2027-06-30')).toBeVisible();
+  await expect(
+    page.getByText('Target 2027-06-30', { exact: true }),
+  ).toBeVisible();
   // Remaining entities with what is missing.
   await expect(
     page
@@ -131,8 +133,14 @@ test('an entity page lists the migrations of the entity', async ({ page }) => {
   await page.goto('/catalog/default/component/cart-service');
   const card = page.getByTestId('entity-migration-node-22');
   await expect(card).toBeVisible();
-  await expect(card).toContainText('remaining');
+  await expect(card).toContainText('Node 22');
+  await expect(card).toContainText(
+    "metadata.annotations['example.com/node-version'] is 18",
+  );
+  await expect(page.getByTestId('entity-migration-status-node-22')).toHaveText(
+    'remaining',
+  );
   await expect(
-    page.getByTestId('entity-migration-new-backend-system'),
-  ).toContainText('remaining');
+    page.getByTestId('entity-migration-status-new-backend-system'),
+  ).toHaveText('remaining');
 });

@@ -71,7 +71,10 @@ export function EntityMigrationsCard() {
               }
             />
             <ListItemSecondaryAction>
-              <StatusChip status={item.status} />
+              <StatusChip
+                status={item.status}
+                testId={`entity-migration-status-${item.migrationId}`}
+              />
             </ListItemSecondaryAction>
           </ListItem>
         ))}

@@ -52,10 +52,18 @@ export function HealthChip(props: {
   );
 }
 
-export function StatusChip(props: { status: EntityMigrationState }) {
+export function StatusChip(props: {
+  status: EntityMigrationState;
+  testId?: string;
+}) {
   const classes = useStyles();
   return (
-    <Chip size="small" label={props.status} className={classes[props.status]} />
+    <Chip
+      size="small"
+      label={props.status}
+      className={classes[props.status]}
+      data-testid={props.testId}
+    />
   );
 }
 
