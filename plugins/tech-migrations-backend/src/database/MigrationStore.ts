@@ -104,10 +104,9 @@ export class MigrationStore {
           })),
         );
       }
-      // Migrations whose definition is gone or invalid stop being shown; their history goes with them.
-      for (const table of ['tm_entity_status', 'tm_snapshots']) {
-        await trx(table).whereNotIn('migration_id', ids).delete();
-      }
+      // Migrations whose definition is gone or invalid stop being shown. Their snapshots stay, so a definition
+      // that is fixed (or restored) continues its burn-up instead of starting over.
+      await trx('tm_entity_status').whereNotIn('migration_id', ids).delete();
       await trx('tm_migrations').whereNotIn('id', ids).delete();
       for (const m of migrations) {
         const { file, ...definition } = m;

@@ -1,4 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import fs from 'fs';
+import path from 'path';
 import { Entity } from '@backstage/catalog-model';
 import {
   component,
@@ -32,6 +34,7 @@ async function setup(
   );
   let now = new Date('2026-05-01T12:00:00Z');
   const list = [...catalog];
+  const dir = definitionsDir(files);
   const service = new MigrationService({
     store,
     source: {
@@ -39,7 +42,7 @@ async function setup(
         list.filter(e => kinds.includes(e.kind.toLocaleLowerCase('en-US'))),
       listGroups: async () => groups,
     },
-    definitionsDir: definitionsDir(files),
+    definitionsDir: dir,
     logger: mockServices.logger.mock(),
     now: () => now,
   });
@@ -50,6 +53,7 @@ async function setup(
       ),
     );
   return {
+    dir,
     knex,
     store,
     service,
@@ -253,6 +257,42 @@ describe.each(databases.eachSupportedId())(
         'node-22',
       ]);
       expect((await service.leaderboard('node-22')).tribes).toHaveLength(1);
+    });
+  },
+);
+
+describe.each(databases.eachSupportedId())(
+  'definition changes on %p',
+  databaseId => {
+    it('keeps the burn-up of a migration whose file is broken for a while, and a wrong folder wipes nothing', async () => {
+      const { service, store, knex, dir, setNow } = await setup(databaseId);
+      await service.evaluateAll();
+      fs.writeFileSync(path.join(dir, 'python-3.yaml'), 'title: [oops');
+      setNow('2026-05-02T12:00:00Z');
+      const broken = await service.evaluateAll();
+      expect(broken.errors[0].message).toMatch(/^python-3\.yaml: invalid YAML/);
+      expect((await store.listMigrations()).map(m => m.id)).toEqual([
+        'node-22',
+      ]);
+      expect(
+        await knex('tm_entity_status').where('migration_id', 'python-3'),
+      ).toEqual([]);
+
+      fs.writeFileSync(path.join(dir, 'python-3.yaml'), PYTHON_3);
+      setNow('2026-05-03T12:00:00Z');
+      await service.evaluateAll();
+      const { points } = await service.burnup('python-3');
+      expect(points.map(p => p.day)).toEqual(['2026-05-01', '2026-05-03']);
+
+      fs.rmSync(dir, { recursive: true });
+      const skipped = await service.evaluateAll();
+      expect(skipped.errors[0].message).toContain(
+        'cannot read the definitions folder',
+      );
+      expect((await store.listMigrations()).map(m => m.id)).toEqual([
+        'python-3',
+        'node-22',
+      ]);
     });
   },
 );

@@ -115,8 +115,20 @@ export class MigrationService {
   private async doEvaluateAll(): Promise<EvaluationResult> {
     const started = Date.now();
     const { store, source, definitionsDir, logger } = this.options;
-    const { definitions, errors } = await loadDefinitions(definitionsDir);
+    const { definitions, errors, unreadable } = await loadDefinitions(
+      definitionsDir,
+    );
     this.lastErrors = errors;
+    if (unreadable) {
+      // A wrong path must not wipe what is stored; keep the last pass and say why.
+      logger.error(`Evaluation skipped: ${errors[0]?.message}`);
+      return {
+        migrations: 0,
+        entities: 0,
+        durationMs: Date.now() - started,
+        errors,
+      };
+    }
     for (const error of errors) {
       logger.warn(`Invalid migration definition skipped: ${error.message}`);
     }

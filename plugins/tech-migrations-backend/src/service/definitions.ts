@@ -53,12 +53,15 @@ export function parseDefinition(file: string, text: string): ParsedDefinition {
 export async function loadDefinitions(dir: string): Promise<{
   definitions: Array<MigrationDefinition & { file: string }>;
   errors: DefinitionError[];
+  /** The folder itself could not be read (misconfigured path): nothing should be replaced. */
+  unreadable?: boolean;
 }> {
   let files: string[];
   try {
     files = (await fs.readdir(dir)).filter(f => /\.ya?ml$/.test(f)).sort();
   } catch (e) {
     return {
+      unreadable: true,
       definitions: [],
       errors: [
         {
