@@ -108,7 +108,10 @@ export function MigrationPage() {
                   : ''}
               </Typography>
               <HealthChip health={migration.health} testId="migration-health" />
-              <Typography variant="body2" style={{ marginTop: 16, overflowWrap: 'anywhere' }}>
+              <Typography
+                variant="body2"
+                style={{ marginTop: 16, overflowWrap: 'anywhere' }}
+              >
                 <strong>Done when:</strong> {migration.checkDescription}
               </Typography>
               {migration.link && (
