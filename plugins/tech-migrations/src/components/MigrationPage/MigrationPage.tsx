@@ -140,7 +140,12 @@ export function MigrationPage() {
           </Grid>
           <Grid item xs={12}>
             <Table<MigrationEntity>
-              title={`Remaining (${remaining.length})`}
+              title={`Remaining (${migration.remaining})`}
+              subtitle={
+                remaining.length < migration.remaining
+                  ? `The first ${remaining.length}, by owner`
+                  : undefined
+              }
               options={{
                 paging: remaining.length > 20,
                 pageSize: 20,

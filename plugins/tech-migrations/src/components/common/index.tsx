@@ -8,27 +8,20 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 
-const useStyles = makeStyles(theme => ({
-  done: {
-    backgroundColor: theme.palette.success?.main ?? '#2e7d32',
-    color: '#fff',
-  },
-  onTrack: {
-    backgroundColor: theme.palette.success?.main ?? '#2e7d32',
-    color: '#fff',
-  },
-  atRisk: {
-    backgroundColor: theme.palette.warning?.main ?? '#ed6c02',
-    color: '#000',
-  },
-  overdue: { backgroundColor: theme.palette.error.main, color: '#fff' },
-  remaining: {
-    backgroundColor: theme.palette.warning?.main ?? '#ed6c02',
-    color: '#000',
-  },
+// Fixed chip colours with WCAG AA contrast against their text in light and dark themes (axe runs in e2e).
+const GREEN = { backgroundColor: '#1b5e20', color: '#ffffff' };
+const AMBER = { backgroundColor: '#ffcc80', color: '#000000' };
+const RED = { backgroundColor: '#b71c1c', color: '#ffffff' };
+
+const useStyles = makeStyles({
+  done: GREEN,
+  onTrack: GREEN,
+  atRisk: AMBER,
+  overdue: RED,
+  remaining: AMBER,
   exempt: {},
   bar: { flexGrow: 1, height: 8, borderRadius: 4 },
-}));
+});
 
 export const HEALTH_LABEL: Record<MigrationHealth, string> = {
   done: 'done',
@@ -74,6 +67,7 @@ export function PercentBar(props: { percent: number; testId?: string }) {
       <LinearProgress
         variant="determinate"
         value={Math.min(100, Math.max(0, props.percent))}
+        aria-label={`${formatPercent(props.percent)} done`}
         className={classes.bar}
       />
       <Box ml={1} minWidth={48}>
