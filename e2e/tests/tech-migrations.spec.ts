@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { APIRequestContext, expect, test } from '@playwright/test';
 import { guestToken, signInAsGuest } from './helpers';
 
@@ -144,3 +145,35 @@ test('an entity page lists the migrations of the entity', async ({ page }) => {
     page.getByTestId('entity-migration-status-new-backend-system'),
   ).toHaveText('remaining');
 });
+
+for (const [name, url, ready] of [
+  ['index', '/tech-migrations', 'percent-node-22'],
+  [
+    'migration page',
+    '/tech-migrations/node-22',
+    'leaderboard-tribe-platform-tribe',
+  ],
+] as const) {
+  test(`axe finds no serious or critical accessibility violation on the migrations ${name}`, async ({
+    page,
+  }) => {
+    await page.goto(url);
+    await expect(page.getByTestId(ready)).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    const results = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa'])
+      // material-table's sort buttons inside column headers (upstream markup), as in entity-pages.spec.ts.
+      .disableRules(['nested-interactive'])
+      .analyze();
+    const serious = results.violations
+      .filter(v => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        v =>
+          `${v.id} (${v.impact}): ${v.nodes
+            .map(n => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      );
+    expect(serious).toEqual([]);
+  });
+}
