@@ -29,10 +29,7 @@ for phase in "${phases[@]}"; do
   case "$phase" in
     tsc) run_phase tsc yarn tsc ;;
     lint) run_phase lint yarn lint ;;
-    # Database tests (TestDatabases) run on the local PostgreSQL 15 as well as SQLite.
-    unit) run_phase unit env CI=true \
-      BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}" \
-      yarn test ;;
+    unit) run_phase unit env CI=true yarn test ;;
     build) run_phase build yarn build:backend ;;
     smoke) run_phase smoke node scripts/smoke/backend-smoke.mjs ;;
     recovery) run_phase recovery node scripts/recovery/scaffolder-recovery.mjs pg sqlite ;;
