@@ -37,6 +37,10 @@ import { NotificationsPage } from '@backstage/plugin-notifications';
 import { SignalsDisplay } from '@backstage/plugin-signals';
 import { PluginHealthPage } from '@internal/plugin-circuit-breaker';
 import { ManagePage } from '@internal/plugin-manage';
+import {
+  TeamMigrationItemsCard,
+  TechMigrationsPage,
+} from '@internal/plugin-tech-migrations';
 
 const app = createApp({
   apis,
@@ -67,7 +71,10 @@ const routes = (
   <FlatRoutes>
     {/* The manage page is the signed-in user's home. */}
     <Route path="/" element={<Navigate to="manage" />} />
-    <Route path="/manage" element={<ManagePage />} />
+    <Route
+      path="/manage"
+      element={<ManagePage teamCards={[TeamMigrationItemsCard]} />}
+    />
     <Route path="/catalog" element={<CatalogIndexPage />} />
     <Route
       path="/catalog/:namespace/:kind/:name"
@@ -101,6 +108,7 @@ const routes = (
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
     <Route path="/notifications" element={<NotificationsPage />} />
     <Route path="/plugin-health" element={<PluginHealthPage />} />
+    <Route path="/tech-migrations" element={<TechMigrationsPage />} />
   </FlatRoutes>
 );
 

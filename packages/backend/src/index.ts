@@ -53,6 +53,9 @@ backend.add(
 backend.add(import('@internal/plugin-scaffolder-backend-module-golden-path'));
 backend.add(localGitUrlReaderFactory);
 
+// Tech-migration tracker: migrations from catalog/migrations, leaderboards, burn-up (plugins/tech-migrations-backend).
+backend.add(import('@internal/plugin-tech-migrations-backend'));
+
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
 

@@ -29,6 +29,7 @@ import SearchIcon from '@material-ui/icons/Search';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import GroupIcon from '@material-ui/icons/People';
 import HealthIcon from '@material-ui/icons/LocalHospital';
+import MigrationIcon from '@material-ui/icons/TrendingUp';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 
 const useSidebarLogoStyles = makeStyles({
@@ -86,6 +87,11 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
             icon={HealthIcon}
             to="plugin-health"
             text="Plugin health"
+          />
+          <SidebarItem
+            icon={MigrationIcon}
+            to="tech-migrations"
+            text="Tech migrations"
           />
         </SidebarScrollWrapper>
       </SidebarGroup>

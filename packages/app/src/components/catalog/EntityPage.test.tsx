@@ -24,6 +24,7 @@ import {
   ScmIntegrationsApi,
   scmIntegrationsApiRef,
 } from '@backstage/integration-react';
+import { techMigrationsApiRef } from '@internal/plugin-tech-migrations';
 import { entityPage } from './EntityPage';
 
 const component = (
@@ -65,6 +66,8 @@ async function tabsOf(entity: Entity) {
         [starredEntitiesApiRef, new MockStarredEntitiesApi()],
         [permissionApiRef, mockApis.permission()],
         [discoveryApiRef, mockApis.discovery()],
+        // The tech-migrations card on the overviews: no migrations for this entity.
+        [techMigrationsApiRef, { getEntityItems: async () => [] } as any],
         [
           scmIntegrationsApiRef,
           ScmIntegrationsApi.fromConfig(mockApis.config()),

@@ -64,6 +64,7 @@ import {
   EntityKubernetesContent,
   isKubernetesAvailable,
 } from '@backstage/plugin-kubernetes';
+import { EntityMigrationsCard } from '@internal/plugin-tech-migrations';
 
 const techdocsContent = (
   <EntityTechdocsContent>
@@ -147,6 +148,9 @@ const overviewContent = (
     <Grid item md={8} xs={12}>
       <EntityHasSubcomponentsCard />
     </Grid>
+    <Grid item md={6} xs={12}>
+      <EntityMigrationsCard />
+    </Grid>
   </Grid>
 );
 
@@ -224,6 +228,9 @@ const websiteEntityPage = (
         <Grid item md={6} xs={12}>
           <EntityLinksCard />
         </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityMigrationsCard />
+        </Grid>
       </Grid>
     </EntityLayout.Route>
 
@@ -292,6 +299,9 @@ const libraryEntityPage = (
         </Grid>
         <Grid item md={6} xs={12}>
           <EntityLinksCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityMigrationsCard />
         </Grid>
       </Grid>
     </EntityLayout.Route>

@@ -1,0 +1,360 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import fs from 'fs';
+import path from 'path';
+import { Entity } from '@backstage/catalog-model';
+import {
+  component,
+  definitionsDir,
+  entities,
+  groups,
+  NODE_22,
+  PYTHON_3,
+  usePostgresFromEnvironment,
+} from '../__fixtures__/fixtures';
+import { MigrationStore } from '../database/MigrationStore';
+import { inScope } from './evaluate';
+import { healthOf, MigrationService } from './MigrationService';
+
+usePostgresFromEnvironment();
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+async function setup(
+  databaseId: Parameters<typeof databases.init>[0],
+  files: Record<string, string> = {
+    'python-3.yaml': PYTHON_3,
+    'node-22.yaml': NODE_22,
+  },
+  catalog: Entity[] = entities,
+) {
+  const knex = await databases.init(databaseId);
+  const store = await MigrationStore.create(
+    mockServices.database.mock({ getClient: async () => knex }),
+  );
+  let now = new Date('2026-05-01T12:00:00Z');
+  const list = [...catalog];
+  const dir = definitionsDir(files);
+  const service = new MigrationService({
+    store,
+    source: {
+      listEntities: async kinds =>
+        list.filter(e => kinds.includes(e.kind.toLocaleLowerCase('en-US'))),
+      listGroups: async () => groups,
+    },
+    definitionsDir: dir,
+    logger: mockServices.logger.mock(),
+    now: () => now,
+  });
+  const lookup = async (refs: string[]) =>
+    refs.map(ref =>
+      list.find(
+        e => `${e.kind}:default/${e.metadata.name}`.toLocaleLowerCase() === ref,
+      ),
+    );
+  return {
+    dir,
+    knex,
+    store,
+    service,
+    list,
+    lookup,
+    setNow: (iso: string) => {
+      now = new Date(iso);
+    },
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'MigrationService on %p',
+  databaseId => {
+    it('filters the scope and checks facts, with exemptions', async () => {
+      const { service } = await setup(databaseId);
+      const result = await service.evaluateAll();
+      expect(result.errors).toEqual([]);
+
+      const python = await service.entities('python-3');
+      expect(python.map(e => [e.entityRef, e.status])).toEqual([
+        ['component:default/cart-py', 'remaining'],
+        ['component:default/fraud-api', 'done'],
+        ['component:default/money-utils', 'exempt'],
+        ['component:default/indexer', 'remaining'],
+        ['component:default/ranker', 'done'],
+        ['component:default/search-api', 'done'],
+      ]);
+      // The API entity is of a kind in scope but its type is not; the website has no python tag.
+      expect(
+        python.find(e => e.entityRef.includes('py-api-def')),
+      ).toBeUndefined();
+      expect(
+        python.find(e => e.entityRef.includes('money-utils'))?.detail,
+      ).toBe('being deleted (until 2026-06-30)');
+      expect(python.find(e => e.entityRef.includes('cart-py'))?.detail).toBe(
+        "metadata.annotations['example.com/python-version'] is 2 (needs ≥ 3)",
+      );
+
+      const [node, py] = await service
+        .listSummaries()
+        .then(s =>
+          ['node-22', 'python-3'].map(id => s.find(m => m.id === id)!),
+        );
+      expect(py).toMatchObject({
+        done: 3,
+        remaining: 2,
+        exempt: 1,
+        total: 6,
+        percent: 60,
+      });
+      expect(node).toMatchObject({ done: 0, remaining: 1, percent: 0 });
+      expect(py.daysToTarget).toBe(244);
+    });
+
+    it('rolls squads up into tribes, ranked by percent done', async () => {
+      const { service } = await setup(databaseId);
+      await service.evaluateAll();
+      const { tribes } = await service.leaderboard('python-3');
+      expect(
+        tribes.map(t => [
+          t.teamRef,
+          t.percent,
+          t.squads.map(s => [s.teamRef, s.percent]),
+        ]),
+      ).toEqual([
+        [
+          'group:default/experience-tribe',
+          66.7,
+          [['group:default/search-squad', 66.7]],
+        ],
+        [
+          'group:default/payments-tribe',
+          50,
+          [
+            ['group:default/fraud-squad', 100],
+            ['group:default/checkout-squad', 0],
+          ],
+        ],
+      ]);
+      const payments = tribes[1];
+      expect(payments).toMatchObject({
+        done: 1,
+        remaining: 1,
+        exempt: 1,
+        total: 3,
+      });
+      expect(payments.done).toBe(
+        payments.squads.reduce((n, s) => n + s.done, 0),
+      );
+    });
+
+    it('drops an exemption once it has expired and keeps daily snapshots', async () => {
+      const { service, setNow } = await setup(databaseId);
+      await service.evaluateAll();
+      setNow('2026-07-01T08:00:00Z');
+      await service.evaluateAll();
+      await service.evaluateAll(); // same day again: one row per day
+
+      const money = (await service.entities('python-3')).find(e =>
+        e.entityRef.includes('money-utils'),
+      );
+      expect(money?.status).toBe('remaining');
+      const { points, targetDate } = await service.burnup('python-3');
+      expect(targetDate).toBe('2026-12-31');
+      expect(points).toEqual([
+        { day: '2026-05-01', done: 3, remaining: 2, exempt: 1, total: 6 },
+        { day: '2026-07-01', done: 3, remaining: 3, exempt: 0, total: 6 },
+      ]);
+      const fraud = await service.burnup(
+        'python-3',
+        'group:default/fraud-squad',
+      );
+      expect(fraud.points.map(p => p.remaining)).toEqual([0, 1]);
+      const tribe = await service.burnup(
+        'python-3',
+        'group:default/payments-tribe',
+      );
+      expect(tribe.points.map(p => p.done)).toEqual([1, 1]);
+    });
+
+    it('re-evaluates pushed facts and moves the team up', async () => {
+      const { service, lookup, knex } = await setup(databaseId);
+      await service.evaluateAll();
+      expect(
+        (await service.teamItems('group:default/checkout-squad')).map(
+          i => i.entityRef,
+        ),
+      ).toEqual([
+        'component:default/cart-py',
+        'component:default/checkout-web',
+      ]);
+
+      await expect(
+        service.pushFacts(
+          {
+            entities: [
+              {
+                entityRef: 'component:default/checkout-web',
+                facts: { nodeVersion: '22.4.0' },
+              },
+              {
+                entityRef: 'component:default/nope',
+                facts: { nodeVersion: '22' },
+              },
+            ],
+          },
+          'user:default/ci',
+          lookup,
+        ),
+      ).rejects.toThrow('entities: not in the catalog: component:default/nope');
+      expect(await knex('tm_facts')).toEqual([]);
+
+      const result = await service.pushFacts(
+        {
+          entities: [
+            {
+              entityRef: 'component:default/checkout-web',
+              facts: { nodeVersion: '22.4.0' },
+            },
+          ],
+        },
+        'user:default/ci',
+        lookup,
+      );
+      expect(result).toEqual({ stored: 1, reevaluated: 1 });
+      const items = await service.entityItems('component:default/checkout-web');
+      expect(items).toMatchObject([{ migrationId: 'node-22', status: 'done' }]);
+      expect(
+        (await service.listSummaries()).find(m => m.id === 'node-22')?.percent,
+      ).toBe(100);
+      // A full pass keeps the pushed fact.
+      await service.evaluateAll();
+      expect(
+        (await service.entityItems('component:default/checkout-web'))[0].status,
+      ).toBe('done');
+    });
+
+    it('skips a bad definition, names file and field, and keeps the others', async () => {
+      const bad = PYTHON_3.replace(
+        'title: Python 3',
+        'title: Broken\nowners: x',
+      ).replace("targetDate: '2026-12-31'", "targetDate: '2025-12-31'");
+      const { service, store } = await setup(databaseId, {
+        'node-22.yaml': NODE_22,
+        'python-3.yaml': bad,
+        'weird.yaml': NODE_22.replace("operator: '>='", "operator: 'gte'"),
+      });
+      const { errors } = await service.evaluateAll();
+      expect(errors.map(e => e.file)).toEqual(['python-3.yaml', 'weird.yaml']);
+      expect(errors[0].message).toContain(
+        "python-3.yaml: (root): Unrecognized key(s) in object: 'owners'",
+      );
+      expect(errors[0].message).toContain(
+        'targetDate: target date 2025-12-31 is before start date 2026-01-01',
+      );
+      expect(errors[1].message).toMatch(
+        /^weird\.yaml: check\.any\[0\]\.operator: Invalid enum value/,
+      );
+      expect((await store.listMigrations()).map(m => m.id)).toEqual([
+        'node-22',
+      ]);
+      expect((await service.leaderboard('node-22')).tribes).toHaveLength(1);
+    });
+  },
+);
+
+describe.each(databases.eachSupportedId())(
+  'definition changes on %p',
+  databaseId => {
+    it('keeps the burn-up of a migration whose file is broken for a while, and a wrong folder wipes nothing', async () => {
+      const { service, store, knex, dir, setNow } = await setup(databaseId);
+      await service.evaluateAll();
+      fs.writeFileSync(path.join(dir, 'python-3.yaml'), 'title: [oops');
+      setNow('2026-05-02T12:00:00Z');
+      const broken = await service.evaluateAll();
+      expect(broken.errors[0].message).toMatch(/^python-3\.yaml: invalid YAML/);
+      expect((await store.listMigrations()).map(m => m.id)).toEqual([
+        'node-22',
+      ]);
+      expect(
+        await knex('tm_entity_status').where('migration_id', 'python-3'),
+      ).toEqual([]);
+
+      fs.writeFileSync(path.join(dir, 'python-3.yaml'), PYTHON_3);
+      setNow('2026-05-03T12:00:00Z');
+      await service.evaluateAll();
+      const { points } = await service.burnup('python-3');
+      expect(points.map(p => p.day)).toEqual(['2026-05-01', '2026-05-03']);
+
+      fs.rmSync(dir, { recursive: true });
+      const skipped = await service.evaluateAll();
+      expect(skipped.errors[0].message).toContain(
+        'cannot read the definitions folder',
+      );
+      expect((await store.listMigrations()).map(m => m.id)).toEqual([
+        'python-3',
+        'node-22',
+      ]);
+    });
+  },
+);
+
+describe('healthOf', () => {
+  const base = { startDate: '2026-01-01', targetDate: '2026-12-31' };
+  it('is done, overdue, on track or at risk from the trend', () => {
+    expect(
+      healthOf({ ...base, today: '2026-06-01', remaining: 0, history: [] })
+        .health,
+    ).toBe('done');
+    expect(
+      healthOf({ ...base, today: '2027-01-02', remaining: 3, history: [] })
+        .health,
+    ).toBe('overdue');
+    // 10 done in 10 days, 20 left: 20 more days, well before the target.
+    expect(
+      healthOf({
+        ...base,
+        today: '2026-06-11',
+        remaining: 20,
+        history: [
+          { day: '2026-06-01', done: 10 },
+          { day: '2026-06-11', done: 20 },
+        ],
+      }),
+    ).toEqual({ health: 'onTrack', projectedDate: '2026-07-01' });
+    // No progress over the window.
+    expect(
+      healthOf({
+        ...base,
+        today: '2026-06-11',
+        remaining: 20,
+        history: [
+          { day: '2026-06-01', done: 10 },
+          { day: '2026-06-11', done: 10 },
+        ],
+      }).health,
+    ).toBe('atRisk');
+    // One day of history: the trend runs from the start date; 1 done in 151 days, 5 left: too slow.
+    expect(
+      healthOf({
+        ...base,
+        today: '2026-06-01',
+        remaining: 5,
+        history: [{ day: '2026-06-01', done: 1 }],
+      }).health,
+    ).toBe('atRisk');
+  });
+});
+
+describe('scope', () => {
+  it('matches lifecycle and system', () => {
+    const e = component('x', {
+      owner: 'a',
+      lifecycle: 'deprecated',
+      system: 'storefront',
+    });
+    expect(inScope(e, { lifecycle: ['production'] })).toBe(false);
+    expect(inScope(e, { lifecycle: ['Deprecated'] })).toBe(true);
+    expect(inScope(e, { system: ['system:default/storefront'] })).toBe(true);
+    expect(inScope(e, { system: ['checkout'] })).toBe(false);
+    expect(inScope(e, { kind: ['API'] })).toBe(false);
+  });
+});

@@ -1,0 +1,356 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  BurnupResponse,
+  DefinitionError,
+  describeCheck,
+  EntityMigrationItem,
+  EvaluationResult,
+  FactsPushRequest,
+  LeaderboardResponse,
+  LeaderboardTeam,
+  MigrationDefinition,
+  MigrationEntity,
+  MigrationHealth,
+  MigrationSummary,
+} from '@internal/plugin-tech-migrations-common';
+import { CountsRow, MigrationStore } from '../database/MigrationStore';
+import { loadDefinitions } from './definitions';
+import {
+  entityRefOf,
+  EntityStatusRow,
+  evaluateEntity,
+  PushedFacts,
+  scopeKinds,
+  Team,
+  teamsFromGroups,
+} from './evaluate';
+
+/** Where entities and groups come from: the catalog in the plugin, an in-memory list in the benchmark. */
+export interface EntitySource {
+  /** Every entity of these kinds (lower-case). */
+  listEntities(kinds: string[]): Promise<Entity[]>;
+  listGroups(): Promise<Entity[]>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string) =>
+  Math.round(
+    (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS,
+  );
+const addDays = (day: string, days: number) =>
+  dayOf(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
+
+/** How far back the trend looks for its baseline. */
+const TREND_WINDOW_DAYS = 28;
+
+/**
+ * on track / at risk / overdue. The trend is the done-rate between a baseline and the latest snapshot: the oldest
+ * snapshot of the last 28 days, or, with a single day of history, the start date with nothing done. At that rate
+ * the remaining entities are projected to finish on `projectedDate`; later than the target is at risk.
+ */
+export function healthOf(options: {
+  today: string;
+  startDate: string;
+  targetDate: string;
+  remaining: number;
+  history: Array<{ day: string; done: number }>;
+}): { health: MigrationHealth; projectedDate?: string } {
+  const { today, startDate, targetDate, remaining, history } = options;
+  if (remaining === 0) return { health: 'done' };
+  if (today > targetDate) return { health: 'overdue' };
+  const latest = history[history.length - 1];
+  if (!latest) return { health: 'atRisk' };
+  let base = history.find(
+    p => daysBetween(p.day, latest.day) <= TREND_WINDOW_DAYS,
+  )!;
+  if (base.day === latest.day) base = { day: startDate, done: 0 };
+  const days = daysBetween(base.day, latest.day);
+  if (days <= 0) return { health: 'onTrack' }; // started today: too early to tell
+  const rate = (latest.done - base.done) / days;
+  if (rate <= 0) return { health: 'atRisk' };
+  const projectedDate = addDays(latest.day, Math.ceil(remaining / rate));
+  return {
+    health: projectedDate <= targetDate ? 'onTrack' : 'atRisk',
+    projectedDate,
+  };
+}
+
+/** Evaluation passes, fact intake and the read models behind the HTTP API. */
+export class MigrationService {
+  private lastErrors: DefinitionError[] = [];
+  private running: Promise<EvaluationResult> | undefined;
+
+  constructor(
+    private readonly options: {
+      store: MigrationStore;
+      source: EntitySource;
+      definitionsDir: string;
+      logger: LoggerService;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now() {
+    return this.options.now?.() ?? new Date();
+  }
+
+  get definitionErrors(): DefinitionError[] {
+    return this.lastErrors;
+  }
+
+  /** A full pass: definitions from disk, every in-scope entity from the source, stored in one transaction. */
+  async evaluateAll(): Promise<EvaluationResult> {
+    // Concurrent triggers (schedule, POST /evaluate) share one run.
+    if (!this.running) {
+      this.running = this.doEvaluateAll().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  private async doEvaluateAll(): Promise<EvaluationResult> {
+    const started = Date.now();
+    const { store, source, definitionsDir, logger } = this.options;
+    const { definitions, errors, unreadable } = await loadDefinitions(
+      definitionsDir,
+    );
+    this.lastErrors = errors;
+    if (unreadable) {
+      // A wrong path must not wipe what is stored; keep the last pass and say why.
+      logger.error(`Evaluation skipped: ${errors[0]?.message}`);
+      return {
+        migrations: 0,
+        entities: 0,
+        durationMs: Date.now() - started,
+        errors,
+      };
+    }
+    for (const error of errors) {
+      logger.warn(`Invalid migration definition skipped: ${error.message}`);
+    }
+    const kinds = [...new Set(definitions.flatMap(d => scopeKinds(d.scope)))];
+    const [entities, groups, facts] = await Promise.all([
+      kinds.length ? source.listEntities(kinds) : Promise.resolve([]),
+      source.listGroups(),
+      store.getFacts(),
+    ]);
+    const teams = teamsFromGroups(groups);
+    const now = this.now();
+    const rows = this.evaluate(definitions, entities, facts, teams, dayOf(now));
+    await store.replaceAll({
+      migrations: definitions,
+      teams: [...teams.values()],
+      rows,
+      evaluatedAt: now.toISOString(),
+      day: dayOf(now),
+    });
+    const result = {
+      migrations: definitions.length,
+      entities: entities.length,
+      durationMs: Date.now() - started,
+      errors,
+    };
+    logger.info(
+      `Evaluated ${result.migrations} migrations over ${result.entities} entities in ${result.durationMs} ms`,
+    );
+    return result;
+  }
+
+  private evaluate(
+    definitions: MigrationDefinition[],
+    entities: Entity[],
+    facts: Map<string, PushedFacts>,
+    teams: Map<string, Team>,
+    today: string,
+  ): EntityStatusRow[] {
+    const rows: EntityStatusRow[] = [];
+    for (const entity of entities) {
+      const entityFacts = facts.get(entityRefOf(entity));
+      for (const definition of definitions) {
+        const row = evaluateEntity(
+          definition,
+          entity,
+          entityFacts,
+          teams,
+          today,
+        );
+        if (row) rows.push(row);
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Stores pushed facts and re-evaluates those entities against the stored migrations, all in one transaction:
+   * an unknown entity or a failing write stores nothing. `lookup` returns the entities as the caller may see them.
+   */
+  async pushFacts(
+    request: FactsPushRequest,
+    updatedBy: string,
+    lookup: (refs: string[]) => Promise<Array<Entity | undefined>>,
+  ): Promise<{ stored: number; reevaluated: number }> {
+    const { store } = this.options;
+    // One entry per entity; later entries for the same entity add to earlier ones.
+    const byRef = new Map<string, PushedFacts>();
+    for (const e of request.entities) {
+      byRef.set(e.entityRef, { ...byRef.get(e.entityRef), ...e.facts });
+    }
+    const refs = [...byRef.keys()];
+    const found = await lookup(refs);
+    const missing = refs.filter((_, i) => !found[i]);
+    if (missing.length > 0) {
+      throw new InputError(
+        `entities: not in the catalog: ${missing.slice(0, 20).join(', ')}${
+          missing.length > 20 ? ` and ${missing.length - 20} more` : ''
+        }`,
+      );
+    }
+    const entities = found as Entity[];
+    const [migrations, teamList] = await Promise.all([
+      store.listMigrations(),
+      store.listTeams(),
+    ]);
+    const teams = new Map(teamList.map(t => [t.teamRef, t]));
+    const now = this.now();
+    let stored = 0;
+    await store.knex.transaction(async trx => {
+      stored = await store.putFacts(
+        trx,
+        [...byRef].map(([entityRef, facts]) => ({ entityRef, facts })),
+        updatedBy,
+        now.toISOString(),
+      );
+      const facts = await store.getFacts(refs, trx);
+      const rows = this.evaluate(
+        migrations,
+        entities,
+        facts,
+        teams,
+        dayOf(now),
+      );
+      await store.replaceEntities({
+        entityRefs: refs,
+        rows,
+        evaluatedAt: now.toISOString(),
+        day: dayOf(now),
+        trx,
+      });
+    });
+    return { stored, reevaluated: entities.length };
+  }
+
+  async listSummaries(): Promise<MigrationSummary[]> {
+    const { store } = this.options;
+    const today = dayOf(this.now());
+    const [migrations, counts, totals] = await Promise.all([
+      store.listMigrations(),
+      store.countsByMigration(),
+      store.dailyTotals(addDays(today, -TREND_WINDOW_DAYS - 1)),
+    ]);
+    return migrations.map(m =>
+      this.summarize(
+        m,
+        counts.get(m.id),
+        totals.filter(t => t.migrationId === m.id),
+        today,
+      ),
+    );
+  }
+
+  async getSummary(id: string): Promise<MigrationSummary> {
+    const summary = (await this.listSummaries()).find(m => m.id === id);
+    if (!summary) throw new NotFoundError(`No migration '${id}'`);
+    return summary;
+  }
+
+  private summarize(
+    m: MigrationDefinition & { evaluatedAt?: string },
+    counts: CountsRow | undefined,
+    history: Array<{ day: string; done: number }>,
+    today: string,
+  ): MigrationSummary {
+    const c = counts ?? { done: 0, remaining: 0, exempt: 0, pct: 100 };
+    return {
+      id: m.id,
+      title: m.title,
+      description: m.description,
+      link: m.link,
+      owner: m.owner,
+      startDate: m.startDate,
+      targetDate: m.targetDate,
+      done: c.done,
+      remaining: c.remaining,
+      exempt: c.exempt,
+      total: c.done + c.remaining + c.exempt,
+      percent: Math.round(c.pct * 10) / 10,
+      daysToTarget: daysBetween(today, m.targetDate),
+      checkDescription: describeCheck(m.check),
+      evaluatedAt: m.evaluatedAt,
+      ...healthOf({
+        today,
+        startDate: m.startDate,
+        targetDate: m.targetDate,
+        remaining: c.remaining,
+        history,
+      }),
+    };
+  }
+
+  async leaderboard(id: string): Promise<LeaderboardResponse> {
+    const { store } = this.options;
+    await this.getSummary(id);
+    const [{ tribes, squads }, teamList] = await Promise.all([
+      store.leaderboard(id),
+      store.listTeams(),
+    ]);
+    const titles = new Map(teamList.map(t => [t.teamRef, t.title]));
+    const row = (
+      teamRef: string,
+      c: CountsRow,
+      rank: number,
+    ): LeaderboardTeam => ({
+      teamRef,
+      title: titles.get(teamRef) ?? teamRef.replace(/^group:default\//, ''),
+      rank,
+      done: c.done,
+      remaining: c.remaining,
+      exempt: c.exempt,
+      total: c.done + c.remaining + c.exempt,
+      percent: Math.round(c.pct * 10) / 10,
+    });
+    return {
+      tribes: tribes.map((t, i) => ({
+        ...row(t.tribeRef, t, i + 1),
+        squads: squads
+          .filter(s => s.tribeRef === t.tribeRef)
+          .map((s, j) => row(s.ownerRef, s, j + 1)),
+      })),
+    };
+  }
+
+  async burnup(id: string, teamRef?: string): Promise<BurnupResponse> {
+    const summary = await this.getSummary(id);
+    return {
+      startDate: summary.startDate,
+      targetDate: summary.targetDate,
+      points: await this.options.store.burnup(id, teamRef),
+    };
+  }
+
+  async entities(id: string, status?: string): Promise<MigrationEntity[]> {
+    await this.getSummary(id);
+    return this.options.store.entities(id, status);
+  }
+
+  async entityItems(entityRef: string): Promise<EntityMigrationItem[]> {
+    return this.options.store.entityItems(entityRef);
+  }
+
+  async teamItems(groupRef: string): Promise<EntityMigrationItem[]> {
+    return this.options.store.teamItems(groupRef);
+  }
+}

@@ -1,0 +1,105 @@
+/** API responses of `/api/tech-migrations`. */
+
+export type EntityMigrationState = 'done' | 'remaining' | 'exempt';
+
+/** on track / at risk / overdue from the burn-up trend against the target date; done when nothing remains. */
+export type MigrationHealth = 'done' | 'onTrack' | 'atRisk' | 'overdue';
+
+export interface MigrationCounts {
+  done: number;
+  remaining: number;
+  exempt: number;
+  total: number;
+  /** done / (done + remaining) in percent; 100 when nothing is left to do. */
+  percent: number;
+}
+
+export interface MigrationSummary extends MigrationCounts {
+  id: string;
+  title: string;
+  description?: string;
+  link?: string;
+  owner: string;
+  startDate: string;
+  targetDate: string;
+  daysToTarget: number;
+  health: MigrationHealth;
+  /** Projected completion day from the trend, when there is progress to extrapolate. */
+  projectedDate?: string;
+  /** Human-readable definition of done. */
+  checkDescription: string;
+  evaluatedAt?: string;
+}
+
+export interface DefinitionError {
+  file: string;
+  message: string;
+}
+
+export interface MigrationListResponse {
+  migrations: MigrationSummary[];
+  errors: DefinitionError[];
+}
+
+export interface LeaderboardTeam extends MigrationCounts {
+  teamRef: string;
+  title: string;
+  rank: number;
+}
+
+export interface LeaderboardTribe extends LeaderboardTeam {
+  squads: LeaderboardTeam[];
+}
+
+export interface LeaderboardResponse {
+  tribes: LeaderboardTribe[];
+}
+
+export interface BurnupPoint {
+  day: string;
+  done: number;
+  remaining: number;
+  exempt: number;
+  total: number;
+}
+
+export interface BurnupResponse {
+  startDate: string;
+  targetDate: string;
+  points: BurnupPoint[];
+}
+
+export interface MigrationEntity {
+  migrationId: string;
+  entityRef: string;
+  ownerRef: string;
+  tribeRef: string;
+  status: EntityMigrationState;
+  /** What the check found missing (remaining), or the exemption's reason and expiry (exempt). */
+  detail?: string;
+}
+
+export interface MigrationEntitiesResponse {
+  entities: MigrationEntity[];
+}
+
+export interface EntityMigrationItem extends MigrationEntity {
+  migrationTitle: string;
+  targetDate: string;
+}
+
+export interface EntityMigrationsResponse {
+  items: EntityMigrationItem[];
+}
+
+export interface FactsPushResponse {
+  stored: number;
+  reevaluated: number;
+}
+
+export interface EvaluationResult {
+  migrations: number;
+  entities: number;
+  durationMs: number;
+  errors: DefinitionError[];
+}

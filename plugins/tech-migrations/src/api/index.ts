@@ -1,0 +1,5 @@
+export {
+  techMigrationsApiRef,
+  TechMigrationsClient,
+} from './TechMigrationsApi';
+export type { TechMigrationsApi } from './TechMigrationsApi';

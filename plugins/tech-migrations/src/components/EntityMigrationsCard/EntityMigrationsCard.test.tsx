@@ -1,0 +1,51 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { techMigrationsApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { EntityMigrationsCard } from './EntityMigrationsCard';
+
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'Cart-Service', namespace: 'default' },
+  spec: { type: 'service', owner: 'checkout-squad', lifecycle: 'production' },
+};
+
+describe('EntityMigrationsCard', () => {
+  it("shows the entity's status in each migration, linked to the migration", async () => {
+    const getEntityItems = jest.fn(async () => [
+      {
+        migrationId: 'node-22',
+        migrationTitle: 'Node 22',
+        targetDate: '2027-06-30',
+        entityRef: 'component:default/cart-service',
+        ownerRef: 'group:default/checkout-squad',
+        tribeRef: 'group:default/payments-tribe',
+        status: 'remaining' as const,
+        detail: 'node-version is 18',
+      },
+    ]);
+    await renderInTestApp(
+      <TestApiProvider apis={[[techMigrationsApiRef, { getEntityItems }]]}>
+        <EntityProvider entity={entity}>
+          <EntityMigrationsCard />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/tech-migrations': rootRouteRef } },
+    );
+    expect(
+      await screen.findByTestId('entity-migration-status-node-22'),
+    ).toHaveTextContent('remaining');
+    expect(screen.getByRole('link', { name: 'Node 22' })).toHaveAttribute(
+      'href',
+      '/tech-migrations/node-22',
+    );
+    expect(
+      screen.getByText(/node-version is 18 · target 2027-06-30/),
+    ).toBeInTheDocument();
+    expect(getEntityItems).toHaveBeenCalledWith(
+      'component:default/cart-service',
+    );
+  });
+});

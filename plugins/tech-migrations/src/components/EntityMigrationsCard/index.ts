@@ -1,0 +1,1 @@
+export { EntityMigrationsCard } from './EntityMigrationsCard';

@@ -1,0 +1,1 @@
+export { MigrationsIndexPage } from './MigrationsIndexPage';

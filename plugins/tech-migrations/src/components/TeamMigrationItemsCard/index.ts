@@ -1,0 +1,1 @@
+export { TeamMigrationItemsCard } from './TeamMigrationItemsCard';
