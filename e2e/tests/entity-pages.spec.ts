@@ -82,6 +82,7 @@ for (const [name, url] of [
   ['catalog', '/catalog'],
   ['service page', '/catalog/default/component/checkout-service'],
   ['plugin health', '/plugin-health'],
+  ['manage page of a tribe', '/manage/group/default/payments-tribe'],
 ] as const) {
   test(`axe finds no serious or critical accessibility violation on the ${name}`, async ({
     page,
