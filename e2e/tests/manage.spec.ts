@@ -13,15 +13,28 @@ type Sample = { entityRef: string; kpi: string; period: string; value: number };
 const samples: Sample[] = JSON.parse(
   readFileSync(path.join(root, 'catalog/kpis/demo-kpis.json'), 'utf8'),
 ).samples;
-const latest = samples.map(s => s.period).sort().at(-1)!;
+const latest = samples
+  .map(s => s.period)
+  .sort()
+  .at(-1)!;
 
 function ownedBy(owners: string[]): string[] {
-  const files = ['components/checkout.yaml', 'components/payments-core.yaml', 'components/storefront.yaml',
-    'components/developer-portal.yaml', 'apis.yaml', 'resources.yaml', 'systems.yaml', 'domains.yaml'];
+  const files = [
+    'components/checkout.yaml',
+    'components/payments-core.yaml',
+    'components/storefront.yaml',
+    'components/developer-portal.yaml',
+    'apis.yaml',
+    'resources.yaml',
+    'systems.yaml',
+    'domains.yaml',
+  ];
   return files.flatMap(file =>
     parseAllDocuments(readFileSync(path.join(root, 'catalog', file), 'utf8'))
       .map(doc => doc.toJS())
-      .filter(e => e && owners.includes(String(e.spec.owner).replace(/^group:/, '')))
+      .filter(
+        e => e && owners.includes(String(e.spec.owner).replace(/^group:/, '')),
+      )
       .map(e => `${e.kind.toLowerCase()}:default/${e.metadata.name}`),
   );
 }
@@ -36,8 +49,11 @@ function expectedTiles(owners: string[]) {
   const weeks = new Date(Date.UTC(year, month, 0)).getUTCDate() / 7;
   return {
     owned: refs.size,
-    cost: new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 })
-      .format(sum(k => k === 'cloud-cost')),
+    cost: new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: 'USD',
+      maximumFractionDigits: 0,
+    }).format(sum(k => k === 'cloud-cost')),
     incidentRate: `${(sum(k => k === 'incidents') / weeks).toFixed(1)} / week`,
     security: `${sum(k => k.startsWith('security-issues-'))} open`,
   };
@@ -45,32 +61,54 @@ function expectedTiles(owners: string[]) {
 
 async function expectTeam(page: Page, title: string, owners: string[]) {
   const expected = expectedTiles(owners);
-  await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
-  await expect(page.getByText(`What ${title} owns (${expected.owned})`)).toBeVisible();
-  const tile = (name: string) => page.getByRole('region', { name }).getByTestId('kpi-value');
+  await expect(
+    page.getByRole('heading', { level: 2, name: title }),
+  ).toBeVisible();
+  await expect(
+    page.getByText(`What ${title} owns (${expected.owned})`),
+  ).toBeVisible();
+  const tile = (name: string) =>
+    page.getByRole('region', { name }).getByTestId('kpi-value');
   await expect(tile('Cloud cost')).toHaveText(expected.cost);
   await expect(tile('Incident rate')).toHaveText(expected.incidentRate);
   await expect(tile('Security issues')).toHaveText(expected.security);
 }
 
-test('a signed-in squad member lands on the manage page with the squad, what it owns and its KPIs', async ({ page }) => {
+test('a signed-in squad member lands on the manage page with the squad, what it owns and its KPIs', async ({
+  page,
+}) => {
   await signInAsGuest(page);
   await expect(page).toHaveURL(/\/manage$/);
-  await expect(page.getByRole('tab', { name: 'Checkout Squad', selected: true })).toBeVisible();
+  await expect(
+    page.getByRole('tab', { name: 'Checkout Squad', selected: true }),
+  ).toBeVisible();
   await expectTeam(page, 'Checkout Squad', ['checkout-squad']);
-  for (const name of ['checkout-service', 'cart-service', 'checkout-web', 'checkout-db']) {
-    await expect(page.getByRole('link', { name, exact: true })).toBeVisible();
+  // What it owns, grouped by kind and type (other cards on the page may link the same entities).
+  for (const [group, name] of [
+    ['Component · service', 'checkout-service'],
+    ['Component · service', 'cart-service'],
+    ['Component · website', 'checkout-web'],
+    ['Resource · database', 'checkout-db'],
+  ]) {
+    await expect(
+      page
+        .getByRole('region', { name: group })
+        .getByRole('link', { name, exact: true }),
+    ).toBeVisible();
   }
 
   // Up to the tribe: everything its squads own, rolled up.
   await page.getByRole('link', { name: 'Parent team' }).click();
   await expect(page).toHaveURL(/\/manage\/group\/default\/payments-tribe$/);
-  await expectTeam(page, 'Payments Tribe', ['payments-tribe', 'checkout-squad', 'payments-core-squad', 'fraud-squad']);
-  await expect(page.getByRole('table', { name: 'Sub-teams' }).getByRole('link')).toHaveText([
-    'Checkout Squad',
-    'Fraud Squad',
-    'Payments Core Squad',
+  await expectTeam(page, 'Payments Tribe', [
+    'payments-tribe',
+    'checkout-squad',
+    'payments-core-squad',
+    'fraud-squad',
   ]);
+  await expect(
+    page.getByRole('table', { name: 'Sub-teams' }).getByRole('link'),
+  ).toHaveText(['Checkout Squad', 'Fraud Squad', 'Payments Core Squad']);
 });
 
 test('any team can be looked up by name and deep-linked', async ({ page }) => {
@@ -81,5 +119,7 @@ test('any team can be looked up by name and deep-linked', async ({ page }) => {
   await expectTeam(page, 'Search Squad', ['search-squad']);
 
   await page.goto('/manage/group/default/platform-tribe');
-  await expect(page.getByRole('heading', { level: 2, name: 'Platform Tribe' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { level: 2, name: 'Platform Tribe' }),
+  ).toBeVisible();
 });
