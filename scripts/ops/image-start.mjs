@@ -7,9 +7,9 @@
 //  2. unauthenticated sweep: the installed plugins are read from the backend's own start-up log ("Plugin
 //     initialization started: ..."), so plugins added later are swept too; every plugin's API refuses a request
 //     without credentials (401/403) except the public endpoints allowlisted below with their reason.
-//  3. SIGTERM: a slow request through the proxy plugin is in flight; after SIGTERM readiness answers 503 at once,
-//     the request completes, new connections are refused once the listener closes, and the process exits 0 within
-//     ECS's 30 s grace period.
+//  3. SIGTERM: a slow request and one that never completes go through the proxy plugin; after SIGTERM readiness
+//     answers 503 at once, the slow request completes, new connections are refused once the listener closes, the
+//     hung one is cut off at the drain deadline, and the process exits 0 well within ECS's 30 s grace period.
 // Usage: yarn build:backend && node scripts/ops/image-start.mjs
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -25,6 +25,7 @@ const base = `http://127.0.0.1:${port}`;
 const ciToken = `image-${process.pid}-${Date.now()}`;
 const SHUTDOWN_DELAY_S = 2; // production: 5 s; shorter here to keep the test quick
 const SLOW_MS = 6000; // longer than the delay, so the request is still in flight when the listener closes
+const DRAIN_S = 5; // production: 15 s; a request that never finishes is cut off after it
 let failures = 0;
 const check = (ok, what, detail = '') => {
   console.log(
@@ -76,6 +77,7 @@ const matches = (status, expected) =>
 
 function slowUpstream() {
   const server = http.createServer((req, res) => {
+    if (req.url.startsWith('/hang')) return; // never answers
     const delay = req.url.startsWith('/slow') ? SLOW_MS : 0;
     setTimeout(() => res.end(JSON.stringify({ path: req.url })), delay);
   });
@@ -154,6 +156,7 @@ async function main() {
     writeFileSync(
       override,
       `backend:\n  listen: ':${port}'\n  lifecycle:\n    serverShutdownDelay: ${SHUTDOWN_DELAY_S}s\n` +
+        `  gracefulShutdown:\n    drainTimeout: ${DRAIN_S}s\n` +
         `  database:\n    pluginDivisionMode: schema\n    connection:\n      database: ${db}\n`,
     );
     const runAs = runtimeUser(image.dir);
@@ -313,6 +316,11 @@ async function main() {
         at: Date.now(),
       }),
     );
+    // A request that never completes (the stock backend would wait for it until ECS's SIGKILL).
+    const hung = fetch(`${base}/api/proxy/metrics/hang`, auth).then(
+      r => `answered ${r.status}`,
+      () => 'cut off',
+    );
     await new Promise(r => setTimeout(r, 500));
     const termAt = Date.now();
     process.kill(backend.pid, 'SIGTERM');
@@ -370,6 +378,7 @@ async function main() {
       await backend.exit;
     }
     if (failures && backend) console.log(backend.log.slice(-60).join('\n'));
+    upstream.closeAllConnections();
     upstream.close();
     await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await admin.end();

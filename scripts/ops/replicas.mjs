@@ -175,12 +175,18 @@ try {
     ids.every((_, i) => commitsOf(harnessA.dataDir, `replica-${i}`) === 1),
     'scaffolder: each task made one repository with one commit',
   );
+  // The worker that runs a task writes the scaffolder's `execution` audit event (with the task id) to its own log.
   const ranOn = id =>
     Object.keys(replicas).filter(r =>
-      replicas[r].log.some(l => l.includes(id)),
+      replicas[r].log.some(
+        l => l.includes('"actionType":"execution"') && l.includes(id),
+      ),
     );
-  console.log(
-    `     claimed by: ${ids.map(id => ranOn(id).join('+') || '?').join(', ')}`,
+  check(
+    ids.every(id => ranOn(id).length === 1),
+    `scaffolder: each task executed by exactly one replica (${ids
+      .map(id => ranOn(id).join('+') || 'none')
+      .join(', ')})`,
   );
 
   // --- kill -9 of the replica running a task, the other completes it
@@ -252,6 +258,14 @@ try {
   for (const [name, r] of Object.entries(replicas))
     console.log(`--- ${name}\n${r.log.slice(-30).join('\n')}`);
 } finally {
+  if (process.env.REPLICAS_DUMP) {
+    for (const [name, r] of Object.entries(replicas)) {
+      (await import('node:fs')).writeFileSync(
+        `${process.env.REPLICAS_DUMP}-${name}.log`,
+        r.log.join('\n'),
+      );
+    }
+  }
   await sql.end().catch(() => {});
   for (const r of Object.values(replicas)) await r.stop();
   await harnessB.cleanup();

@@ -120,7 +120,11 @@ describe('app-config files', () => {
       ]);
       // No generic URL reading: GitHub goes through its integration.
       expect(config.get('backend.reading.allow')).toEqual([]);
-      expect(config.getString('integrations.github.0.host')).toBe('github.com');
+      expect(
+        config
+          .getConfigArray('integrations.github')
+          .map(i => [i.getString('host'), i.getString('token')]),
+      ).toEqual([['github.com', 'env-GITHUB_TOKEN']]);
       // Shutdown fits in ECS's 30 s between SIGTERM and SIGKILL.
       const seconds = (key: string) =>
         Number(config.getString(key).replace(/s$/, ''));
