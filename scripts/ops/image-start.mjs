@@ -365,8 +365,12 @@ async function main() {
         exit === 'timeout' ? 'not at all' : `with ${exit.code ?? exit.signal}`
       } ${exitSeconds.toFixed(1)} s after SIGTERM (ECS kills at 30 s)`,
     );
+    check(
+      (await hung) === 'cut off',
+      `sigterm: a request that never completes was cut off at the drain deadline (${DRAIN_S} s), not waited for`,
+    );
     const drained = messages(backend.log).find(m =>
-      /in-flight requests finished/.test(m),
+      /still in flight after/.test(m),
     );
     check(
       !!drained,

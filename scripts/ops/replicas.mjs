@@ -1,8 +1,8 @@
 // Horizontal scale: two backend processes (ports 7560 and 7561) on one PostgreSQL database behave as one portal.
 //  - catalog processing is shared: both replicas serve the same entities, and the database holds each entity once
 //    (refresh_state, final_entities, search documents), with each scheduled task registered once cluster-wide;
-//  - each scaffolder task runs exactly once: N tasks submitted to one replica are claimed by either, each task's
-//    event log has one "Beginning step publish", its repository one commit;
+//  - each scaffolder task runs exactly once: N tasks submitted through both replicas, each executed by exactly one
+//    replica (its audit log), its event log with one "Beginning step publish", its repository with one commit;
 //  - kill -9 of the replica running a task mid-task: the other replica recovers it after the stale timeout and
 //    completes it, with one repository, one commit and one catalog location (scaffolder.taskRecovery).
 // Reuses the recovery fixtures and harness of scripts/recovery/. Usage: yarn build:backend && node scripts/ops/replicas.mjs
@@ -133,16 +133,17 @@ try {
     'GET',
     '/api/scaffolder/local-git/publish-token',
   );
-  const submit = (name, waitSeconds) =>
-    api
-      .A(token, 'POST', '/api/scaffolder/v2/tasks', {
-        templateRef: 'template:default/recovery-probe',
-        values: { name, waitSeconds },
-        secrets: { publishToken },
-      })
-      .then(r => r.id);
+  // Submitted through either replica (as the load balancer would); any replica's worker may claim it.
+  const submit = (name, waitSeconds, via = 'A') =>
+    api[via](token, 'POST', '/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/recovery-probe',
+      values: { name, waitSeconds },
+      secrets: { publishToken },
+    }).then(r => r.id);
   const ids = [];
-  for (let i = 0; i < TASKS; i++) ids.push(await submit(`replica-${i}`, 1));
+  for (let i = 0; i < TASKS; i++) {
+    ids.push(await submit(`replica-${i}`, 1, i % 2 ? 'B' : 'A'));
+  }
   const finished = await waitFor(
     `${TASKS} tasks to finish`,
     async () => {
