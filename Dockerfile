@@ -32,8 +32,10 @@ RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
     apt-get update && \
     apt-get install -y --no-install-recommends python3 g++ make && \
     rm -rf /var/lib/apt/lists/*
-USER node
+# /app belongs to `node` whatever the builder does with WORKDIR (BuildKit and buildah differ).
 WORKDIR /app
+RUN chown node:node /app
+USER node
 COPY --from=packages --chown=node:node /app .
 RUN --mount=type=cache,target=/home/node/.yarn/berry/cache,sharing=locked,uid=1000,gid=1000 \
     yarn install --immutable
@@ -51,8 +53,9 @@ RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
     apt-get update && \
     apt-get install -y --no-install-recommends python3 g++ make && \
     rm -rf /var/lib/apt/lists/*
-USER node
 WORKDIR /app
+RUN chown node:node /app
+USER node
 ENV NODE_ENV=production
 COPY --chown=node:node package.json yarn.lock backstage.json .yarnrc.yml ./
 COPY --chown=node:node .yarn ./.yarn
