@@ -8,7 +8,7 @@ export interface Config {
      * database pools close. If shutdown as a whole still hangs, the process exits 1 after `exitTimeout`.
      */
     gracefulShutdown?: {
-      /** How long in-flight requests may take to finish. Default: 15 seconds. */
+      /** How long in-flight requests may take to finish. Default: 15 seconds (0 when NODE_ENV=development). */
       drainTimeout?: string | import('@backstage/types').HumanDuration;
       /** Hard limit from SIGTERM to exit, kept below the orchestrator's kill timeout (ECS: 30 s). Default: 25 seconds. */
       exitTimeout?: string | import('@backstage/types').HumanDuration;

@@ -131,7 +131,7 @@ try {
   for (const db of ['sqlite', 'pg']) {
     const r = results[db];
     console.log(
-      `cold start → readiness ${db.padEnd(6)}: ${median(
+      `cold start → readiness ${db.padEnd(6)}: median ${median(
         r.map(x => x.startSeconds),
       ).toFixed(1)} s ` +
         `(runs: ${r.map(x => x.startSeconds.toFixed(1)).join(', ')})`,

@@ -39,10 +39,11 @@ export const gracefulRootHttpRouterServiceFactory =
         'backend.lifecycle.serverShutdownDelay',
         0,
       );
+      // In development (yarn start, e2e) nothing waits, as upstream closes every connection at once there.
       const drainTimeoutMs = duration(
         config,
         'backend.gracefulShutdown.drainTimeout',
-        15_000,
+        process.env.NODE_ENV === 'development' ? 0 : 15_000,
       );
       const exitTimeoutMs = duration(
         config,
