@@ -25,6 +25,8 @@ COPY e2e/package.json e2e/package.json
 RUN find packages plugins -mindepth 2 -maxdepth 2 \! -name package.json -exec rm -rf {} \+
 
 # Stage 2: install everything, type-check and build the backend bundle (which includes the built frontend).
+# The yarn cache mount covers all of ~/.yarn/berry (cache and index), owned by node: mounting only .../cache left its
+# parent folders to root and yarn could not create ~/.yarn/berry/index (found by a real buildah build).
 FROM ${NODE_IMAGE} AS build
 # python3, g++ and make build the native modules from source.
 RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
@@ -37,7 +39,7 @@ WORKDIR /app
 RUN chown node:node /app
 USER node
 COPY --from=packages --chown=node:node /app .
-RUN --mount=type=cache,target=/home/node/.yarn/berry/cache,sharing=locked,uid=1000,gid=1000 \
+RUN --mount=type=cache,id=yarn-berry,target=/home/node/.yarn/berry,sharing=locked,uid=1000,gid=1000 \
     yarn install --immutable
 COPY --chown=node:node . .
 RUN yarn tsc && yarn build:backend
@@ -60,7 +62,7 @@ ENV NODE_ENV=production
 COPY --chown=node:node package.json yarn.lock backstage.json .yarnrc.yml ./
 COPY --chown=node:node .yarn ./.yarn
 COPY --from=build --chown=node:node /app/packages/backend/dist/skeleton ./
-RUN --mount=type=cache,target=/home/node/.yarn/berry/cache,sharing=locked,uid=1000,gid=1000 \
+RUN --mount=type=cache,id=yarn-berry,target=/home/node/.yarn/berry,sharing=locked,uid=1000,gid=1000 \
     yarn workspaces focus --all --production
 
 # Stage 4: the image. No compilers, no dev dependencies, no sources; runs as the unprivileged `node` user (uid 1000).
