@@ -30,4 +30,4 @@ if ! buildah inspect --type image docker.io/library/node:22-bookworm-slim >/dev/
     --env NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt --env npm_config_nodedir=/usr/local --cmd node "$c"
   buildah commit --rm "$c" docker.io/library/node:22-bookworm-slim
 fi
-time buildah bud --isolation chroot --pull=never --layers -t "developer-portal:local-$(git rev-parse --short HEAD)" .
+time buildah bud --format docker --isolation chroot --pull=never --layers -t "developer-portal:local-$(git rev-parse --short HEAD)" .
