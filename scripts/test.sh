@@ -8,7 +8,7 @@ BOOTSTRAP_BROWSER=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
-phases=("${@:-tsc lint unit build smoke recovery e2e}")
+phases=("${@:-tsc lint unit build smoke recovery image replicas e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 run_phase() {
@@ -28,13 +28,19 @@ trap summary EXIT
 for phase in "${phases[@]}"; do
   case "$phase" in
     tsc) run_phase tsc yarn tsc ;;
-    lint) run_phase lint yarn lint ;;
+    # ESLint over every workspace, then the Dockerfile (dockerfile-utils from .tools/ plus the project's image rules).
+    lint) run_phase lint bash -c 'yarn lint && node scripts/ops/lint-dockerfile.mjs' ;;
     # Plugin stores are tested on SQLite and on the real local PostgreSQL (backend-test-utils' TestDatabases).
     unit) run_phase unit env CI=true \
       BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=postgresql://postgres@127.0.0.1:5432 yarn test ;;
     build) run_phase build yarn build:backend ;;
     smoke) run_phase smoke node scripts/smoke/backend-smoke.mjs ;;
     recovery) run_phase recovery node scripts/recovery/scaffolder-recovery.mjs pg sqlite ;;
+    # The container without a Docker engine: production-only install, non-root start on PostgreSQL, the
+    # unauthenticated sweep of every installed plugin, SIGTERM drain (scripts/ops/image-start.mjs).
+    image) run_phase image node scripts/ops/image-start.mjs ;;
+    # Two replicas on one PostgreSQL: shared catalog processing, tasks run once, kill -9 recovery.
+    replicas) run_phase replicas node scripts/ops/replicas.mjs ;;
     e2e)
       # A throwaway data folder so the e2e run neither reads nor changes the developer's data/.
       e2e_data=$(mktemp -d)

@@ -72,13 +72,29 @@ function linkNodeModules(dir) {
   for (const [name, pkgDir] of built) link(name, pkgDir);
 }
 
-/** Starts `node packages/backend --config ...` from an unpacked bundle; its output is kept in `log`. */
-export function startBackend({ bundleDir, name, cwd, configs, env }) {
+/**
+ * Starts `node packages/backend --config ...` from an unpacked bundle; its output is kept in `log`.
+ * `runAs: { user, group }` starts it through setpriv as that user (the process keeps its pid: setpriv execs node).
+ */
+export function startBackend({ bundleDir, name, cwd, configs, env, runAs }) {
   const args = [
     path.join(bundleDir, 'packages/backend'),
     ...configs.flatMap(c => ['--config', c]),
   ];
-  const child = spawn(process.execPath, args, {
+  const [command, commandArgs] = runAs
+    ? [
+        'setpriv',
+        [
+          `--reuid=${runAs.user}`,
+          `--regid=${runAs.group}`,
+          '--clear-groups',
+          '--',
+          process.execPath,
+          ...args,
+        ],
+      ]
+    : [process.execPath, args];
+  const child = spawn(command, commandArgs, {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,6 +107,10 @@ export function startBackend({ bundleDir, name, cwd, configs, env }) {
   return {
     log,
     pid: child.pid,
+    /** Resolves with { code, signal } when the process has exited. */
+    exit: new Promise(resolve =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    ),
     exited: () => child.exitCode !== null || child.signalCode !== null,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

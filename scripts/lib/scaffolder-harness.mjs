@@ -34,6 +34,8 @@ export function apiClient(base) {
 /**
  * Prepares a data folder (and, for `db: 'pg'`, a database on the local PostgreSQL) and a config override for a
  * backend on `port`; `start(name)` starts it (again, after a kill: same data), `cleanup()` removes everything.
+ * `replicaOf: <another harness>` makes a second replica on its own port that shares the other's data folder and
+ * database (its cleanup leaves them to the first one's).
  */
 export async function scaffolderBackend({
   bundle,
@@ -41,12 +43,15 @@ export async function scaffolderBackend({
   port,
   extraConfig = '',
   env = {},
+  replicaOf,
 }) {
   const base = `http://localhost:${port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), `scaffolder-${db}-`));
-  const dbName = `backstage_scaffolder_${process.pid}_${Date.now()}`;
+  const dataDir =
+    replicaOf?.dataDir ?? mkdtempSync(path.join(tmpdir(), `scaffolder-${db}-`));
+  const dbName =
+    replicaOf?.dbName ?? `backstage_scaffolder_${process.pid}_${Date.now()}`;
   const admin =
-    db === 'pg'
+    db === 'pg' && !replicaOf
       ? new pg.Client({
           host: '127.0.0.1',
           port: 5432,
@@ -63,11 +68,12 @@ export async function scaffolderBackend({
       recursive: true,
     });
   }
-  const database = admin
-    ? `  database:\n    client: pg\n    pluginDivisionMode: schema\n` +
-      `    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }\n`
-    : '';
-  const override = path.join(dataDir, 'app-config.scaffolder.yaml');
+  const database =
+    db === 'pg'
+      ? `  database:\n    client: pg\n    pluginDivisionMode: schema\n` +
+        `    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }\n`
+      : '';
+  const override = path.join(dataDir, `app-config.scaffolder-${port}.yaml`);
   writeFileSync(
     override,
     `backend:\n  baseUrl: ${base}\n  listen: { port: ${port} }\n${database}${extraConfig}` +
@@ -77,6 +83,7 @@ export async function scaffolderBackend({
   return {
     base,
     dataDir,
+    dbName,
     /** Waits until `backend` is ready with both probe templates in its catalog; returns a guest token. */
     async ready(backend) {
       await waitFor(
@@ -111,6 +118,7 @@ export async function scaffolderBackend({
         env: { NODE_ENV: 'development', BACKSTAGE_DATA_DIR: dataDir, ...env },
       }),
     async cleanup() {
+      if (replicaOf) return;
       rmSync(dataDir, { recursive: true, force: true });
       if (admin) {
         await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

@@ -188,11 +188,20 @@ async function development() {
       !!reported,
       'development: the broken entity file is reported in the log',
     );
-    const facets = await fetch(`${base}/api/catalog/entity-facets?facet=kind`, {
-      headers: { Authorization: `Bearer ${token}` },
-    }).then(r => r.json());
-    const components =
-      facets.facets.kind.find(f => f.value === 'Component')?.count ?? 0;
+    // Processing goes on after the first entities appear (slowly on a busy machine): wait for all of them.
+    const componentCount = async () => {
+      const facets = await fetch(
+        `${base}/api/catalog/entity-facets?facet=kind`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      ).then(r => r.json());
+      return facets.facets.kind.find(f => f.value === 'Component')?.count ?? 0;
+    };
+    await waitFor(
+      'every valid component',
+      async () => (await componentCount()) >= 12,
+      60_000,
+    ).catch(() => undefined);
+    const components = await componentCount();
     check(
       components >= 12,
       `development: every valid component loaded beside it (${components})`,

@@ -79,4 +79,67 @@ describe('app-config files', () => {
       expect(config.getStringArray('app.signInProviders')).toEqual(['github']);
     },
   );
+
+  // Production review (README, Operations): what the container runs with in staging and production.
+  it.each(['production', 'staging'] as const)(
+    '%s: sign-in, service auth, CI tokens, CSP/CORS, URL reading and shutdown are locked down',
+    async env => {
+      const config = ConfigReader.fromConfigs(
+        await readConfigs(environments[env]),
+      );
+      // GitHub users sign in as the catalog user of the same name; nobody else.
+      expect(
+        config
+          .getConfigArray(`auth.providers.github.${env}.signIn.resolvers`)
+          .map(r => r.getString('resolver')),
+      ).toEqual(['usernameMatchingUserEntityName']);
+      expect(
+        config.getOptionalBoolean(
+          `auth.providers.github.${env}.signIn.dangerouslyAllowSignInWithoutUserInCatalog`,
+        ),
+      ).toBeUndefined();
+      // Every plugin API requires user or service credentials.
+      expect(
+        config.getOptionalBoolean(
+          'backend.auth.dangerouslyDisableDefaultAuthPolicy',
+        ),
+      ).not.toBe(true);
+      // CI callers use static tokens from env, with a subject to audit.
+      const access = config.getConfigArray('backend.auth.externalAccess');
+      expect(access.map(a => a.getString('type'))).toEqual(['static']);
+      expect(access[0].getString('options.token')).toBe('env-BACKEND_CI_TOKEN');
+      expect(access[0].getString('options.subject')).toBe('ci');
+      // The app's origin only.
+      expect(config.getString('backend.cors.origin')).toBe('env-APP_BASE_URL');
+      expect(config.getBoolean('backend.cors.credentials')).toBe(true);
+      expect(config.getStringArray('backend.csp.connect-src')).toEqual([
+        "'self'",
+      ]);
+      expect(config.getStringArray('backend.csp.frame-ancestors')).toEqual([
+        "'none'",
+      ]);
+      // No generic URL reading: GitHub goes through its integration.
+      expect(config.get('backend.reading.allow')).toEqual([]);
+      expect(
+        config
+          .getConfigArray('integrations.github')
+          .map(i => [i.getString('host'), i.getString('token')]),
+      ).toEqual([['github.com', 'env-GITHUB_TOKEN']]);
+      // Shutdown fits in ECS's 30 s between SIGTERM and SIGKILL.
+      const seconds = (key: string) =>
+        Number(config.getString(key).replace(/s$/, ''));
+      expect(
+        seconds('backend.lifecycle.serverShutdownDelay') +
+          seconds('backend.gracefulShutdown.drainTimeout'),
+      ).toBeLessThan(seconds('backend.gracefulShutdown.exitTimeout'));
+      expect(seconds('backend.gracefulShutdown.exitTimeout')).toBeLessThan(30);
+      // The container's working directory is the app root, where the Dockerfile copies catalog/ and templates/.
+      expect(
+        config
+          .getConfigArray('catalog.locations')
+          .map(l => l.getString('target'))
+          .every(t => t.startsWith('./')),
+      ).toBe(true);
+    },
+  );
 });

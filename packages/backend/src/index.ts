@@ -16,8 +16,13 @@ import {
   faultInjectionPlugin,
 } from '@internal/plugin-circuit-breaker-backend';
 import { localGitUrlReaderFactory } from '@internal/plugin-scaffolder-backend-module-golden-path';
+import { gracefulRootHttpRouterServiceFactory } from '@internal/backend-graceful-shutdown';
 
 const backend = createBackend();
+
+// Graceful shutdown on SIGTERM (ECS): in-flight requests drain before plugins and database pools stop, within
+// backend.gracefulShutdown.drainTimeout (replaces the default rootHttpRouter service; same middleware and routes).
+backend.add(gracefulRootHttpRouterServiceFactory);
 
 // Every plugin's routes behind a per-plugin circuit breaker (replaces the default httpRouter service),
 // and the status API behind the Plugin health page.

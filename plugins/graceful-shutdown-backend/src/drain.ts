@@ -1,0 +1,88 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** Options of {@link createServerDrainer}. */
+export interface ServerDrainerOptions {
+  /** Wait this long before closing the listener (load balancer deregistration); requests are served meanwhile. */
+  delayMs: number;
+  /** How long in-flight requests may take to finish once the listener is closed. */
+  drainTimeoutMs: number;
+  logger: LoggerService;
+}
+
+/**
+ * Tracks the requests and sockets of `server` so that `drain()` can stop it gracefully: stop accepting connections,
+ * let the requests in flight finish (answering them with `Connection: close`), and close whatever is still open at
+ * the deadline, including sockets upgraded to websockets, which `server.close()` would otherwise wait for forever.
+ * `drain()` is idempotent: every call returns the same promise.
+ */
+export function createServerDrainer(
+  server: Server,
+  options: ServerDrainerOptions,
+) {
+  const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let draining = false;
+  let drained: Promise<void> | undefined;
+
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // First in line, so the Connection header is set before any handler can send the response.
+  server.prependListener('request', (_req, res) => {
+    inFlight++;
+    // A request on a kept-alive connection during the drain is served, but the client must reconnect elsewhere.
+    if (draining && !res.headersSent) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      inFlight--;
+    });
+  });
+
+  async function run() {
+    const { logger, delayMs, drainTimeoutMs } = options;
+    draining = true;
+    if (delayMs > 0) {
+      logger.info(`Shutdown: serving for ${delayMs} ms more before closing`);
+      await sleep(delayMs);
+    }
+    const closed = new Promise<void>(resolve => {
+      // ERR_SERVER_NOT_RUNNING (already closed) is as good as closed.
+      server.close(() => resolve());
+    });
+    logger.info(
+      `Shutdown: stopped accepting connections; draining ${inFlight} in-flight request(s)`,
+    );
+    const started = Date.now();
+    const deadline = started + drainTimeoutMs;
+    while (inFlight > 0 && Date.now() < deadline) {
+      await sleep(50);
+    }
+    if (inFlight > 0) {
+      logger.warn(
+        `Shutdown: ${inFlight} request(s) still in flight after ${drainTimeoutMs} ms; closing their connections`,
+      );
+    } else {
+      logger.info(
+        `Shutdown: in-flight requests finished in ${Date.now() - started} ms`,
+      );
+    }
+    // Idle keep-alive connections, plus, at the deadline, the remaining ones (streams, websockets).
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  }
+
+  return {
+    drain(): Promise<void> {
+      drained ??= run();
+      return drained;
+    },
+    /** Requests currently being served (for tests and logs). */
+    inFlight: () => inFlight,
+  };
+}
+
+function sleep(ms: number) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
