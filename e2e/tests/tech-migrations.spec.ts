@@ -1,6 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { APIRequestContext, expect, test } from '@playwright/test';
-import { guestToken, signInAsGuest } from './helpers';
+import {
+  guestToken,
+  signInAsGuest,
+  expectNoSeriousAxeViolations,
+} from './helpers';
 
 const api = 'http://localhost:7007/api/tech-migrations';
 
@@ -160,20 +163,6 @@ for (const [name, url, ready] of [
     await page.goto(url);
     await expect(page.getByTestId(ready)).toBeVisible();
     await page.waitForLoadState('networkidle');
-    const results = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa'])
-      // material-table's sort buttons inside column headers (upstream markup), as in entity-pages.spec.ts.
-      .disableRules(['nested-interactive'])
-      .analyze();
-    const serious = results.violations
-      .filter(v => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        v =>
-          `${v.id} (${v.impact}): ${v.nodes
-            .map(n => n.target.join(' '))
-            .slice(0, 3)
-            .join(', ')}`,
-      );
-    expect(serious).toEqual([]);
+    await expectNoSeriousAxeViolations(page);
   });
 }
