@@ -57,7 +57,7 @@ export function TeamView(props: {
         <KpiTiles trend={trend} />
       </Grid>
       {teamCards.map((TeamCard, i) => (
-        <Grid item xs={12} md={6} key={i}>
+        <Grid item xs={12} key={i}>
           <TeamCard groupRef={team.ref} />
         </Grid>
       ))}
