@@ -34,7 +34,13 @@ stamp=node_modules/.bootstrap-stamp
 shopt -s nullglob
 sum=$(cat yarn.lock package.json packages/*/package.json plugins/*/package.json e2e/package.json | sha1sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
-  echo "bootstrap: yarn install --immutable (a few minutes on a fresh machine: native modules compile from source)"
-  yarn install --immutable
-  echo "$sum" >"$stamp"
+  # One install at a time per checkout (two test commands started together must not both run yarn install).
+  exec 9>"$ROOT/.tools/.install.lock"
+  flock 9
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+    echo "bootstrap: yarn install --immutable (a few minutes on a fresh machine: native modules compile from source)"
+    yarn install --immutable
+    echo "$sum" >"$stamp"
+  fi
+  exec 9>&-
 fi
