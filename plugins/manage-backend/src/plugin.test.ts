@@ -12,6 +12,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { TeamSummary } from '@internal/plugin-manage-common';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { orgEntities } from './__fixtures__/org';
@@ -23,10 +24,50 @@ process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??=
 
 jest.setTimeout(60_000);
 
+const demoFile = path.resolve(
+  __dirname,
+  '../../../catalog/kpis/demo-kpis.json',
+);
+
+/** Fakes only `Date` (moving on in real time): the backend, knex and the pg driver keep their real timers. */
+function fakeDate(now: Date) {
+  jest.useFakeTimers({
+    advanceTimers: true,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+  jest.setSystemTime(now);
+}
+afterEach(() => jest.useRealTimers());
+
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 const user = mockCredentials.user.header('user:default/someone');
 const service = mockCredentials.service.header();
+
+/** Months relative to the real (or faked) clock, computed apart from the plugin's own month helper. */
+function monthsBeforeToday(monthsAgo: number): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo))
+    .toISOString()
+    .slice(0, 7);
+}
+// Pushed samples use last month: valid on any date (the push API refuses future months).
+const lastMonth = monthsBeforeToday(1);
 
 function months(from: string, count: number): string[] {
   const [y, m] = from.split('-').map(Number);
@@ -85,7 +126,7 @@ async function setup(
   };
   const sampleCount = async () =>
     Number((await knex('manage_kpi_samples').count({ n: '*' }))[0].n);
-  return { server, run, push, summary, sampleCount, tasks };
+  return { server, run, push, summary, sampleCount, tasks, knex };
 }
 
 describe.each(databases.eachSupportedId())('manage backend on %s', id => {
@@ -95,31 +136,31 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
       {
         entityRef: 'component:default/svc-1',
         kpi: 'cloud-cost',
-        period: '2026-10',
+        period: lastMonth,
         value: 120.5,
       },
       {
         entityRef: 'Component:svc-1',
         kpi: 'incidents',
-        period: '2026-10',
+        period: lastMonth,
         value: 2,
       },
       {
         entityRef: 'component:default/web-1',
         kpi: 'cloud-cost',
-        period: '2026-10',
+        period: lastMonth,
         value: 30,
       },
       {
         entityRef: 'component:default/web-1',
         kpi: 'security-issues-high',
-        period: '2026-10',
+        period: lastMonth,
         value: 3,
       },
       {
         entityRef: 'component:default/ghost',
         kpi: 'incidents',
-        period: '2026-10',
+        period: lastMonth,
         value: 1,
       },
     ]);
@@ -144,7 +185,7 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
     ]);
     expect(squad.trend).toEqual([
       {
-        period: '2026-10',
+        period: lastMonth,
         cloudCost: 150.5,
         incidents: 2,
         incidentRepairMinutes: 0,
@@ -162,7 +203,7 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
     const sample = {
       entityRef: 'component:default/svc-2',
       kpi: 'cloud-cost',
-      period: '2026-10',
+      period: lastMonth,
     };
     await push([{ ...sample, value: 10 }]);
     await push([{ ...sample, value: 25 }]);
@@ -177,7 +218,7 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
       {
         entityRef: 'component:default/svc-1',
         kpi: 'cloud-cost',
-        period: '2026-10',
+        period: lastMonth,
         value: 1,
       },
       {
@@ -189,7 +230,7 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
       {
         entityRef: 'not a ref',
         kpi: 'happiness',
-        period: '2026-10',
+        period: lastMonth,
         value: -1,
       },
     ]);
@@ -208,7 +249,7 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
     const sample = {
       entityRef: 'component:default/svc-1',
       kpi: 'incidents',
-      period: '2026-10',
+      period: lastMonth,
       value: 1,
     };
     expect(
@@ -234,31 +275,31 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
       {
         entityRef: 'component:default/svc-1',
         kpi: 'cloud-cost',
-        period: '2026-10',
+        period: lastMonth,
         value: 100,
       },
       {
         entityRef: 'component:default/svc-2',
         kpi: 'cloud-cost',
-        period: '2026-10',
+        period: lastMonth,
         value: 40,
       },
       {
         entityRef: 'component:default/svc-3',
         kpi: 'cloud-cost',
-        period: '2026-10',
+        period: lastMonth,
         value: 7,
       },
       {
         entityRef: 'component:default/svc-2',
         kpi: 'incidents',
-        period: '2026-10',
+        period: lastMonth,
         value: 4,
       },
       {
         entityRef: 'component:default/svc-2',
         kpi: 'incident-repair-minutes',
-        period: '2026-10',
+        period: lastMonth,
         value: 240,
       },
     ]);
@@ -286,7 +327,7 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
 
   it('trends the last 12 months that have data, oldest first', async () => {
     const { push, summary } = await setup(id);
-    const periods = months('2025-08', 14);
+    const periods = months(monthsBeforeToday(13), 14);
     await push(
       periods.map((period, i) => ({
         entityRef: 'component:default/svc-3',
@@ -333,10 +374,10 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
       {
         entityRef: 'component:default/svc-1',
         kpi: 'cloud-cost',
-        period: '2026-10',
+        period: lastMonth,
         value: 100,
       },
-      { entityRef: hidden, kpi: 'cloud-cost', period: '2026-10', value: 30 },
+      { entityRef: hidden, kpi: 'cloud-cost', period: lastMonth, value: 30 },
     ]);
     const squad = await summary('group:default/squad-1');
     expect(squad.owned.entities.map(e => e.ref)).not.toContain(hidden);
@@ -391,12 +432,56 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
       },
     });
     await run('manage-kpi-provider:file:good');
-    expect((await summary('group:default/tribe-a')).trend[0].cloudCost).toBe(
-      150,
-    );
+    // The fixture's `monthsAgo: 1` is stored as last month.
+    expect((await summary('group:default/tribe-a')).trend).toEqual([
+      expect.objectContaining({ period: lastMonth, cloudCost: 150 }),
+    ]);
     await expect(run('manage-kpi-provider:file:bad')).rejects.toThrow(
       'is not valid JSON',
     );
     expect(await sampleCount()).toBe(2);
   });
+
+  it.each([
+    ['a year before', -12],
+    ['a year after', 12],
+  ])(
+    'loads the demo KPIs ending at the current month on a clock %s today',
+    async (_, shift) => {
+      const real = new Date();
+      const realMonth = real.toISOString().slice(0, 7);
+      const shifted = new Date(
+        Date.UTC(real.getUTCFullYear(), real.getUTCMonth() + shift, 15, 12),
+      );
+      fakeDate(shifted);
+      const { run, push, sampleCount, knex } = await setup(id, {
+        config: { manage: { kpiSources: [{ id: 'demo', target: demoFile }] } },
+      });
+      await run('manage-kpi-provider:file:demo');
+
+      const file = JSON.parse(readFileSync(demoFile, 'utf8')).samples;
+      expect(await sampleCount()).toBe(file.length);
+      const [range] = await knex('manage_kpi_samples')
+        .min({ oldest: 'period' })
+        .max({ newest: 'period' });
+      expect(range).toEqual({
+        oldest: new Date(
+          Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth() - 11),
+        )
+          .toISOString()
+          .slice(0, 7),
+        newest: shifted.toISOString().slice(0, 7),
+      });
+      // The fake clock reaches the push API too: the real month is the future a year before, the past a year after.
+      const res = await push([
+        {
+          entityRef: 'component:default/svc-1',
+          kpi: 'incidents',
+          period: realMonth,
+          value: 1,
+        },
+      ]);
+      expect(res.status).toBe(shift < 0 ? 400 : 201);
+    },
+  );
 });

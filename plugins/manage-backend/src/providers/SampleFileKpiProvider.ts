@@ -8,6 +8,7 @@ import { InputError } from '@backstage/errors';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KpiProvider } from '../extensions';
+import { monthBefore } from '../services/months';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { hours: 1 },
@@ -17,7 +18,9 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 
 /**
  * Reads a JSON file of samples (the push API's body) from disk or from a URL, e.g. a nightly export a cost
- * or incident tool drops in a bucket. Used for the sample org's demo data.
+ * or incident tool drops in a bucket. Used for the sample org's demo data, whose samples give `monthsAgo`
+ * (0 = the current month) instead of `period`: they are resolved on every load, so the demo stays current
+ * whatever the date, and the "no future month" rule never rejects it.
  */
 export class SampleFileKpiProvider implements KpiProvider {
   static fromConfig(
@@ -64,6 +67,25 @@ export class SampleFileKpiProvider implements KpiProvider {
     if (!Array.isArray(samples)) {
       throw new InputError(`${this.target} has no "samples" array`);
     }
-    return samples;
+    const now = new Date();
+    return samples.map((sample, i) => this.resolveMonthsAgo(sample, i, now));
+  }
+
+  private resolveMonthsAgo(sample: unknown, index: number, now: Date) {
+    if (!sample || typeof sample !== 'object' || !('monthsAgo' in sample)) {
+      return sample; // an absolute `period`, validated with the rest of the batch
+    }
+    const { monthsAgo, ...rest } = sample as Record<string, unknown>;
+    if ('period' in rest) {
+      throw new InputError(
+        `${this.target}: samples.${index} has both period and monthsAgo`,
+      );
+    }
+    if (!Number.isInteger(monthsAgo) || (monthsAgo as number) < 0) {
+      throw new InputError(
+        `${this.target}: samples.${index}.monthsAgo: expected a whole number of months, 0 or more`,
+      );
+    }
+    return { ...rest, period: monthBefore(now, monthsAgo as number) };
   }
 }

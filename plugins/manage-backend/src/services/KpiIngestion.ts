@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { describeIssues, kpiBatchSchema } from '@internal/plugin-manage-common';
 import { ManageStore } from '../database/ManageStore';
+import { monthBefore } from './months';
 
 export interface IngestionResult {
   stored: number;
@@ -24,10 +25,7 @@ export class KpiIngestion {
     }
     const samples = parsed.data.samples;
     // A future month would move every team's trend window (it ends at the newest month stored).
-    const now = new Date();
-    const currentMonth = `${now.getUTCFullYear()}-${String(
-      now.getUTCMonth() + 1,
-    ).padStart(2, '0')}`;
+    const currentMonth = monthBefore(new Date());
     const future = samples
       .map((s, i) => ({ i, period: s.period }))
       .filter(s => s.period > currentMonth);
