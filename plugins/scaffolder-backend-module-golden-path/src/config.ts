@@ -20,3 +20,24 @@ export function readLocalGitConfig(config: Config): LocalGitConfig | undefined {
     tokenSecret: local.getString('tokenSecret'),
   };
 }
+
+/**
+ * Test only (scripts/recovery): after its side effect, each of our actions waits `seconds` before its step can
+ * complete, in tasks of `template` (an entity ref), so a crash test can kill the backend there.
+ */
+export interface TestPause {
+  seconds: number;
+  template: string;
+}
+
+/** `scaffolder.goldenPath.testPauseAfterSideEffect`: absent from every committed app-config, so off. */
+export function readTestPause(config: Config): TestPause | undefined {
+  const pause = config.getOptionalConfig(
+    'scaffolder.goldenPath.testPauseAfterSideEffect',
+  );
+  if (!pause) return undefined;
+  return {
+    seconds: pause.getNumber('seconds'),
+    template: pause.getString('template'),
+  };
+}

@@ -9,7 +9,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { createProposeChangeGitLocalAction } from './actions/proposeChangeGitLocal';
 import { createPublishGitLocalAction } from './actions/publishGitLocal';
 import { createRegisterIdempotentAction } from './actions/registerIdempotent';
-import { readLocalGitConfig } from './config';
+import { readLocalGitConfig, readTestPause } from './config';
 import { LocalGitUrlReader } from './git/LocalGitUrlReader';
 import { PublishTokens } from './publishToken/PublishTokens';
 import { createRouter } from './service/router';
@@ -40,15 +40,24 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         httpAuth,
         logger,
       }) {
-        scaffolder.addActions(createRegisterIdempotentAction(catalog));
+        // Test only: a pause inside our actions for the crash test; absent from every committed config.
+        const testPause = readTestPause(config);
+        if (testPause) {
+          logger.warn(
+            `Test pause of ${testPause.seconds} s after each side effect in tasks of ${testPause.template}`,
+          );
+        }
+        scaffolder.addActions(
+          createRegisterIdempotentAction(catalog, testPause),
+        );
         const local = readLocalGitConfig(config);
         if (!local) return;
         logger.info(
           `Local git remotes in ${local.root} (https://${local.host}/<repo>/blob/<branch>/<path>)`,
         );
         scaffolder.addActions(
-          createPublishGitLocalAction(local),
-          createProposeChangeGitLocalAction(local),
+          createPublishGitLocalAction(local, testPause),
+          createProposeChangeGitLocalAction(local, testPause),
         );
         httpRouter.use(
           createRouter({

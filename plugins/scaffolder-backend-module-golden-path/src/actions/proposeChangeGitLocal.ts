@@ -1,14 +1,18 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { LocalGitConfig } from '../config';
+import { LocalGitConfig, TestPause } from '../config';
 import { LocalGitRemotes } from '../git/LocalGitRemotes';
 import { PublishTokens } from '../publishToken/PublishTokens';
+import { checkpointOnce } from './checkpointOnce';
 import { resolveInsideWorkspace } from './workspacePaths';
 
 /**
  * `publish:git-local:change`: pushes the workspace's files as a new branch of an existing local repository, the
  * local stand-in for `publish:github:pull-request`. Idempotent per task.
  */
-export function createProposeChangeGitLocalAction(local: LocalGitConfig) {
+export function createProposeChangeGitLocalAction(
+  local: LocalGitConfig,
+  testPause?: TestPause,
+) {
   const remotes = new LocalGitRemotes(local.root);
   const tokens = new PublishTokens(local.tokenSecret);
   return createTemplateAction({
@@ -49,22 +53,32 @@ export function createProposeChangeGitLocalAction(local: LocalGitConfig) {
         ctx.workspacePath,
         ctx.input.sourcePath,
       );
-      const result = await ctx.checkpoint({
-        key: `propose-change-git-local.${repoName}.${branchName}`,
-        fn: () =>
-          remotes.proposeChange({
-            name: repoName,
-            sourceDir,
-            baseBranch,
-            branch: branchName,
-            message: title,
-            author: {
-              name: 'Backstage Scaffolder',
-              email: 'scaffolder@backstage.local',
-            },
-            taskId: ctx.task.id,
-          }),
-      });
+      const { value: result, reused } = await checkpointOnce(
+        ctx,
+        {
+          key: `propose-change-git-local.${repoName}.${branchName}`,
+          action: 'publish:git-local:change',
+          fn: () =>
+            remotes.proposeChange({
+              name: repoName,
+              sourceDir,
+              baseBranch,
+              branch: branchName,
+              message: title,
+              author: {
+                name: 'Backstage Scaffolder',
+                email: 'scaffolder@backstage.local',
+              },
+              taskId: ctx.task.id,
+            }),
+        },
+        testPause,
+      );
+      ctx.logger.info(
+        reused
+          ? `Branch ${branchName} of ${repoName} was pushed by an earlier run of this task (${result.commitHash}); not pushing again`
+          : `Pushed branch ${branchName} to ${repoName} (${result.commitHash})`,
+      );
       ctx.output('remoteUrl', result.remoteUrl);
       ctx.output('branchName', branchName);
       ctx.output('commitHash', result.commitHash);

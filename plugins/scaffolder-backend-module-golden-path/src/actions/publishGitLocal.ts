@@ -1,7 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { LocalGitConfig } from '../config';
+import { LocalGitConfig, TestPause } from '../config';
 import { LocalGitRemotes } from '../git/LocalGitRemotes';
 import { PublishTokens } from '../publishToken/PublishTokens';
+import { checkpointOnce } from './checkpointOnce';
 import { resolveInsideWorkspace } from './workspacePaths';
 
 /**
@@ -9,7 +10,10 @@ import { resolveInsideWorkspace } from './workspacePaths';
  * counterpart of `publish:github`. Needs the user's publish token in the task secrets (`secrets.publishToken`,
  * set by the app's publish-token form decorator).
  */
-export function createPublishGitLocalAction(local: LocalGitConfig) {
+export function createPublishGitLocalAction(
+  local: LocalGitConfig,
+  testPause?: TestPause,
+) {
   const remotes = new LocalGitRemotes(local.root);
   const tokens = new PublishTokens(local.tokenSecret);
   return createTemplateAction({
@@ -68,25 +72,32 @@ export function createPublishGitLocalAction(local: LocalGitConfig) {
       };
       // A restarted task finds the result of its earlier run here and creates nothing twice; publishNew is also
       // idempotent for this task id, which covers a crash between the push and the checkpoint being saved.
-      const result = await ctx.checkpoint({
-        key: `publish-git-local.${repoName}`,
-        fn: async () => {
-          const published = await remotes.publishNew({
-            name: repoName,
-            sourceDir,
-            defaultBranch,
-            message: gitCommitMessage,
-            author,
-            taskId: ctx.task.id,
-          });
-          return {
-            remoteUrl: published.remoteUrl,
-            commitHash: published.commitHash,
-          };
+      const { value: result, reused } = await checkpointOnce(
+        ctx,
+        {
+          key: `publish-git-local.${repoName}`,
+          action: 'publish:git-local',
+          fn: async () => {
+            const published = await remotes.publishNew({
+              name: repoName,
+              sourceDir,
+              defaultBranch,
+              message: gitCommitMessage,
+              author,
+              taskId: ctx.task.id,
+            });
+            return {
+              remoteUrl: published.remoteUrl,
+              commitHash: published.commitHash,
+            };
+          },
         },
-      });
+        testPause,
+      );
       ctx.logger.info(
-        `Published ${repoName} at ${result.remoteUrl} (${result.commitHash})`,
+        reused
+          ? `${repoName} was published by an earlier run of this task (${result.commitHash}); not publishing again`
+          : `Published ${repoName} at ${result.remoteUrl} (${result.commitHash})`,
       );
       ctx.output('remoteUrl', result.remoteUrl);
       ctx.output(
