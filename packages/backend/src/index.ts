@@ -17,8 +17,12 @@ import {
 } from '@internal/plugin-circuit-breaker-backend';
 import { localGitUrlReaderFactory } from '@internal/plugin-scaffolder-backend-module-golden-path';
 import { gracefulRootHttpRouterServiceFactory } from '@internal/backend-graceful-shutdown';
+import { requiredEnvironmentCheck } from '@internal/backend-required-env';
 
 const backend = createBackend();
+
+// Fail fast: a start with a variable of backend.requiredEnvironment unset stops before any plugin initializes.
+backend.add(requiredEnvironmentCheck);
 
 // Graceful shutdown on SIGTERM (ECS): in-flight requests drain before plugins and database pools stop, within
 // backend.gracefulShutdown.drainTimeout (replaces the default rootHttpRouter service; same middleware and routes).
@@ -70,13 +74,19 @@ backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
 // GitHub sign-in (staging and production: auth.providers.github); without it /api/auth/github answers 404.
-backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
+// Upstream's GitHub provider, whose usernameMatchingUserEntityName refusal names the login and says why.
+backend.add(import('@internal/plugin-auth-backend-module-github-org-sign-in'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
+
+// Users and teams from the GitHub organization (production: catalog.providers.githubOrg; development keeps the
+// YAML org); top-level teams become tribes, nested teams squads.
+backend.add(import('@backstage/plugin-catalog-backend-module-github-org'));
+backend.add(import('@internal/plugin-catalog-backend-module-github-org-shape'));
 
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));

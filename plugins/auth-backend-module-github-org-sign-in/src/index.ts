@@ -1,0 +1,7 @@
+/**
+ * GitHub sign-in for the portal: the catalog user named by the GitHub login, or a refusal that says why.
+ *
+ * @packageDocumentation
+ */
+export { authModuleGithubOrgSignIn as default } from './module';
+export { usernameMatchingUserEntityName, notInOrgMessage } from './resolvers';
