@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { killOnExit } from './processes.mjs';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
@@ -94,14 +95,24 @@ export function startBackend({ bundleDir, name, cwd, configs, env, runAs }) {
         ],
       ]
     : [process.execPath, args];
-  const child = spawn(command, commandArgs, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Killed if this script is interrupted or exits before stopping it, so no backend outlives its test run.
+  const child = killOnExit(
+    spawn(command, commandArgs, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  // Whole lines only: a chunk may end mid-line, and tests parse lines (JSON in production, timestamps in dev).
   const log = [];
   for (const s of [child.stdout, child.stderr]) {
-    s.on('data', d => log.push(...String(d).split('\n')));
+    let partial = '';
+    s.on('data', d => {
+      const lines = (partial + String(d)).split('\n');
+      partial = lines.pop();
+      log.push(...lines);
+    });
+    s.on('end', () => partial && log.push(partial));
   }
   child.on('exit', code => log.push(`[${name} exited with ${code}]`));
   return {
@@ -117,6 +128,34 @@ export function startBackend({ bundleDir, name, cwd, configs, env, runAs }) {
       child.kill('SIGTERM');
       await new Promise(r => child.once('exit', r));
     },
+  };
+}
+
+/**
+ * The environment the production config needs (app-config.production.yaml's backend.requiredEnvironment: the
+ * backend refuses to start without any of them), with test values: the backend and app on `base`, PostgreSQL on
+ * the local server (trust auth), the CI token `ciToken`. `overrides` replace or add variables.
+ */
+export function productionEnv({ base, ciToken, ...overrides }) {
+  return {
+    NODE_ENV: 'production',
+    APP_BASE_URL: base,
+    BACKEND_BASE_URL: base,
+    BACKEND_CI_TOKEN: ciToken,
+    POSTGRES_HOST: '127.0.0.1',
+    POSTGRES_PORT: '5432',
+    POSTGRES_USER: 'postgres',
+    POSTGRES_PASSWORD: 'unused-with-trust-auth',
+    AUTH_GITHUB_CLIENT_ID: 'test-client-id',
+    AUTH_GITHUB_CLIENT_SECRET: 'test-client-secret',
+    GITHUB_TOKEN: 'test-github-token',
+    GITHUB_ORG: 'test-org',
+    PAGERDUTY_TOKEN: 'test-pagerduty-token',
+    METRICS_API_URL: 'http://127.0.0.1:9',
+    METRICS_API_TOKEN: 'test-metrics-token',
+    K8S_CLUSTER_URL: 'https://127.0.0.1:9',
+    K8S_SA_TOKEN: 'test-k8s-token',
+    ...overrides,
   };
 }
 

@@ -48,7 +48,9 @@ export function killOnExit(child) {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
       process.once(signal, () => {
         killAll();
-        process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+        process.exit(
+          128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1),
+        );
       });
     }
   }

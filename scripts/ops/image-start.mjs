@@ -6,21 +6,25 @@
 //     at /, the catalog API (CI token), the catalog stored in PostgreSQL.
 //  2. unauthenticated sweep: the installed plugins are read from the backend's own start-up log ("Plugin
 //     initialization started: ..."), so plugins added later are swept too; every plugin's API refuses a request
-//     without credentials (401/403) except the public endpoints allowlisted below with their reason.
+//     without credentials (exactly 401 or 403) and answers 404, not 401, with the CI token (so the refusal is the auth
+//     policy), except the public endpoints allowlisted below with their reason; GitHub sign-in starts (302 to GitHub's
+//     authorize URL with our client id); the anonymous signals websocket is pinned as upstream behaviour.
 //  3. SIGTERM: a slow request and one that never completes go through the proxy plugin; after SIGTERM readiness
 //     answers 503 at once, the slow request completes, new connections are refused once the listener closes, the
 //     hung one is cut off at the drain deadline, and the process exits 0 well within ECS's 30 s grace period.
 // Usage: yarn build:backend && node scripts/ops/image-start.mjs
-import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { startBackend, waitFor } from '../lib/built-backend.mjs';
+import { productionEnv, startBackend, waitFor } from '../lib/built-backend.mjs';
 import { buildImageFolder, runtimeUser } from '../lib/image.mjs';
+import { freePorts } from '../lib/processes.mjs';
+import { anonymousSubscription, upgradeStatus } from '../lib/signals.mjs';
 
-const port = 7550;
-const upstreamPort = 7551;
+// Ports the kernel says are free, so nothing else listening can answer in the backend's (or the upstream's) place.
+const [port, upstreamPort] = await freePorts(2);
+const githubClientId = 'image-client-id';
 const base = `http://127.0.0.1:${port}`;
 const ciToken = `image-${process.pid}-${Date.now()}`;
 const SHUTDOWN_DELAY_S = 2; // production: 5 s; shorter here to keep the test quick
@@ -50,10 +54,13 @@ const PUBLIC = {
       'sign-in itself (OAuth start/handler/refresh, OIDC discovery): called before a token exists; each endpoint checks its own cookie or token',
     probes: [
       ['GET', '/api/auth/.well-known/openid-configuration', 200],
-      // ...but no identity is handed out without a session, and there is no guest.
+      // ...but no identity is handed out without a session,
       ['GET', '/api/auth/v1/userinfo', 'refused'],
-      ['GET', '/api/auth/guest/refresh?env=production', 'refused'],
       ['GET', '/api/auth/github/refresh?env=production', 'refused'],
+      // there is no guest (production configures none: the provider does not exist, hence 404, not a refusal),
+      ['GET', '/api/auth/guest/refresh?env=production', 404],
+      // and GitHub sign-in starts: a redirect to GitHub's authorize URL with our client id (see githubStart).
+      ['GET', '/api/auth/github/start?env=production', 'github-authorize'],
     ],
   },
   permission: {
@@ -62,18 +69,52 @@ const PUBLIC = {
   },
   signals: {
     reason:
-      'the websocket endpoint is open at the policy level because browsers cannot send headers on an upgrade; ' +
-      'the plugin checks a token sent in the upgrade itself (see the websocket note below); plain requests refused',
+      "upstream opens the whole plugin at the policy level (allow: 'unauthenticated' on /) because browsers cannot " +
+      'send headers on a websocket upgrade; the plugin checks a token sent in the upgrade itself (pinned below); ' +
+      'its only HTTP route is /health, anything else is 404',
     probes: [
       ['GET', '/api/signals/health', 200],
-      ['POST', '/api/signals/sweep-probe', 'refused'],
+      ['POST', '/api/signals/sweep-probe', 404],
     ],
   },
 };
+
+/**
+ * What the sweep's probe (`GET /api/<plugin>/sweep-probe`) answers with the CI token, when not 404 (past the auth
+ * policy, no such route). Either way it is not the 401 the same request gets without credentials.
+ */
+const WITH_TOKEN = {
+  notifications: {
+    status: 403,
+    reason:
+      'matches GET /:id, which only users may call; the CI token is a service',
+  },
+};
+/** A refusal is exactly 401 or 403: a 404 or a 500 says nothing about authentication and must not pass as one. */
 const REFUSED = [401, 403];
-/** 'refused': any 4xx (the auth plugin answers 404 for a provider that is not configured, 401 without a session). */
-const matches = (status, expected) =>
-  expected === 'refused' ? status >= 400 && status < 500 : status === expected;
+
+/**
+ * The GitHub provider's start endpoint answers 302 to github.com/login/oauth/authorize with our client id and the
+ * handler as redirect URI (404 "Unknown auth provider 'github'" when the provider module is not installed).
+ */
+function githubStart(res) {
+  if (res.status !== 302) return false;
+  const to = new URL(res.headers.get('location') ?? '', 'http://invalid');
+  return (
+    to.origin === 'https://github.com' &&
+    to.pathname === '/login/oauth/authorize' &&
+    to.searchParams.get('client_id') === githubClientId &&
+    to.searchParams.get('redirect_uri') ===
+      `${base}/api/auth/github/handler/frame` &&
+    !!to.searchParams.get('state')
+  );
+}
+const matches = (res, expected) =>
+  expected === 'refused'
+    ? REFUSED.includes(res.status)
+    : expected === 'github-authorize'
+    ? githubStart(res)
+    : res.status === expected;
 
 function slowUpstream() {
   const server = http.createServer((req, res) => {
@@ -86,31 +127,6 @@ function slowUpstream() {
   );
 }
 
-/** A websocket upgrade to /api/signals without credentials; resolves with the HTTP status it got. */
-function unauthenticatedUpgrade() {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${base}/api/signals`, {
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': Buffer.from('sixteen-byte-key').toString('base64'),
-      },
-    });
-    req.on('response', res => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      resolve(101);
-    });
-    req.on('error', reject);
-    req.setTimeout(3_000, () => req.destroy(new Error('no answer in 3 s')));
-    req.end();
-  });
-}
-
 /** Log lines are JSON in production; returns the messages. */
 const messages = log =>
   log.flatMap(l => {
@@ -120,6 +136,72 @@ const messages = log =>
       return [l];
     }
   });
+
+/**
+ * The signals websocket without a token: pinned as upstream behaviour (signals-backend 0.3.x, README "Production
+ * config review"). The plugin subscribes to the server's upgrade events on the first websocket request it sees (that
+ * one reaches the router and is not upgraded); after that an upgrade with an invalid token is refused (401) and one
+ * with no token is accepted as the anonymous `user:default/guest`, which receives broadcast signals but none
+ * addressed to a user. Each check fails if upstream changes this, so the README is revisited.
+ */
+async function signalsWebsocket(auth) {
+  const primed = await upgradeStatus(base).catch(e => e.message);
+  const invalid = await upgradeStatus(base, 'not-a-token').catch(
+    e => e.message,
+  );
+  check(
+    invalid === 401,
+    `signals: a websocket upgrade with an invalid token is refused (${invalid}; first upgrade, which subscribes the plugin, ${primed})`,
+  );
+  const anonymous = await anonymousSubscription(base, 'notifications').catch(
+    e => e,
+  );
+  if (
+    !check(
+      !(anonymous instanceof Error),
+      'signals: a websocket upgrade without a token is accepted (anonymous connection, upstream behaviour)',
+      String(anonymous.message),
+    )
+  )
+    return;
+  // Sent by the CI token (a service principal) through notifications, which signals each new notification: one to a
+  // user, then one broadcast. Delivery is in order, so once the broadcast arrived the user's signal would have too.
+  const send = async recipients => {
+    const res = await fetch(`${base}/api/notifications/notifications`, {
+      method: 'POST',
+      headers: { ...auth.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        recipients,
+        payload: { title: `image test ${recipients.type}` },
+      }),
+    });
+    if (!res.ok)
+      throw new Error(`POST /api/notifications/notifications: ${res.status}`);
+    return (await res.json())[0].id;
+  };
+  try {
+    const toUser = await send({
+      type: 'entity',
+      entityRef: 'user:default/image-signals-probe',
+    });
+    const toAll = await send({ type: 'broadcast' });
+    const ids = () => anonymous.messages.map(m => m.message?.notification_id);
+    const gotBroadcast = await waitFor(
+      'the broadcast signal',
+      async () => ids().includes(toAll),
+      { timeoutMs: 15_000 },
+    ).catch(() => false);
+    await new Promise(r => setTimeout(r, 1000));
+    check(
+      gotBroadcast && !ids().includes(toUser),
+      `signals: the anonymous connection received the broadcast and not the signal addressed to a user (received: ${
+        ids().join(', ') || 'nothing'
+      }; broadcast ${toAll}, user ${toUser})`,
+    );
+  } finally {
+    anonymous.close();
+  }
+}
 
 async function main() {
   const started = Date.now();
@@ -166,21 +248,14 @@ async function main() {
       cwd: image.dir,
       configs: ['app-config.yaml', 'app-config.production.yaml', override],
       runAs,
-      env: {
-        NODE_ENV: 'production',
+      env: productionEnv({
+        base,
+        ciToken,
         HOME: image.dir,
-        APP_BASE_URL: base,
-        BACKEND_BASE_URL: base,
-        BACKEND_CI_TOKEN: ciToken,
-        POSTGRES_HOST: '127.0.0.1',
-        POSTGRES_PORT: '5432',
-        POSTGRES_USER: 'postgres',
-        POSTGRES_PASSWORD: 'unused-with-trust-auth',
-        AUTH_GITHUB_CLIENT_ID: 'image-client-id',
-        AUTH_GITHUB_CLIENT_SECRET: 'image-client-secret',
-        GITHUB_TOKEN: 'image-github-token',
+        // The GitHub provider's client id, checked in the authorize redirect of the sweep.
+        AUTH_GITHUB_CLIENT_ID: githubClientId,
         METRICS_API_URL: `http://127.0.0.1:${upstreamPort}`,
-      },
+      }),
     });
     const t0 = Date.now();
     await waitFor(
@@ -261,8 +336,13 @@ async function main() {
       if (publicEntry) {
         for (const [method, url, expected] of publicEntry.probes) {
           const res = await fetch(base + url, { method, redirect: 'manual' });
-          results.push(`${method} ${url} ${res.status}`);
-          ok &&= matches(res.status, expected);
+          const to = res.headers.get('location');
+          results.push(
+            `${method} ${url} ${res.status}${
+              to ? ` → ${to.split('?')[0]}` : ''
+            }`,
+          );
+          ok &&= matches(res, expected);
         }
       } else {
         for (const [method, url] of [
@@ -279,12 +359,16 @@ async function main() {
           results.push(`${method} ${url} ${res.status}`);
           ok &&= REFUSED.includes(res.status);
         }
-        // The same request with credentials is not refused: the 401 above is the auth policy, not a missing route.
+        // The same request with credentials gets past the auth policy to the plugin's router, which has no such
+        // route: 404. So the refusal above is the auth policy, not a missing route or a broken plugin (500).
         const authed = await fetch(`${base}/api/${id}/sweep-probe`, auth);
+        const withToken = WITH_TOKEN[id];
         results.push(
-          `GET /api/${id}/sweep-probe with CI token ${authed.status}`,
+          `GET /api/${id}/sweep-probe with CI token ${authed.status}${
+            withToken ? ` (${withToken.reason})` : ''
+          }`,
         );
-        ok &&= !REFUSED.includes(authed.status) || authed.status === 403;
+        ok &&= authed.status === (withToken?.status ?? 404);
       }
       check(
         ok,
@@ -295,17 +379,7 @@ async function main() {
         }${results.join(', ')}`,
       );
     }
-    // Signals: the plugin subscribes to the server's upgrade events on the first websocket request it sees, and
-    // accepts an upgrade that carries no token as an anonymous connection (upstream behaviour in 1.55) that receives
-    // only broadcast signals. Reported, not asserted: it is upstream's design, documented in the README.
-    const upgrades = [];
-    for (let i = 0; i < 2; i++)
-      upgrades.push(await unauthenticatedUpgrade().catch(e => e.message));
-    console.log(
-      `note signals: websocket upgrades without a token answered: ${upgrades.join(
-        ', ',
-      )}`,
-    );
+    await signalsWebsocket(auth);
 
     // --- SIGTERM
     const slowStarted = Date.now();
