@@ -27,14 +27,14 @@ export interface Config {
 
 interface CircuitBreakerSettings {
   /**
-   * Milliseconds until a request without response headers counts as a failure; the request itself goes on.
-   * Default: 10000.
+   * Milliseconds until a request without response headers is reported as slow; the request itself goes on, and
+   * it counts as a failure only if it then ends with a server error or its caller gives up. Default: 10000.
    * @minimum 1
    */
   timeout?: number;
   /**
-   * Failure percentage (responses with status >= 500 and timeouts) in the rolling window that opens the breaker.
-   * Default: 50.
+   * Percentage of the callers active in the rolling window whose latest request failed (status >= 500) that
+   * opens the breaker, and the failure percentage of one caller's own requests that throttles it. Default: 50.
    * @minimum 1
    * @maximum 100
    */
@@ -45,10 +45,17 @@ interface CircuitBreakerSettings {
    */
   resetTimeout?: number;
   /**
-   * Requests in the rolling window before the breaker may open. Default: 10.
+   * Requests in the rolling window before the breaker may open, and from one caller before it is throttled.
+   * Default: 10.
    * @minimum 0
    */
   volumeThreshold?: number;
+  /**
+   * Distinct callers (users, services, client addresses) whose latest request failed before the breaker may
+   * open. Default: 3.
+   * @minimum 1
+   */
+  minFailingCallers?: number;
   /**
    * Length of the rolling statistics window in milliseconds. Default: 10000.
    * @minimum 100

@@ -10,16 +10,46 @@ export type BreakerState = 'closed' | 'open' | 'halfOpen' | 'disabled';
 
 /** The effective settings of one plugin's breaker: the defaults merged with its own overrides. */
 export interface BreakerSettings {
-  /** Milliseconds before a request that has not answered counts as a failure (it still completes). */
+  /**
+   * Milliseconds before a request without response headers is reported as slow. It counts as a failure only if
+   * it then ends with a server error or the caller gives up waiting; a slow success is a success.
+   */
   timeout: number;
-  /** Failure percentage in the rolling window that opens the breaker. */
+  /**
+   * Percentage of the callers active in the window whose latest request failed that opens the breaker; also the
+   * failure percentage of one caller's own requests that throttles that caller.
+   */
   errorThresholdPercentage: number;
   /** Milliseconds the breaker stays open before letting one trial request through (half-open). */
   resetTimeout: number;
-  /** Requests needed in the rolling window before the breaker may open. */
+  /** Requests needed in the rolling window before the breaker may open, and from one caller before it is throttled. */
   volumeThreshold: number;
+  /** Distinct callers whose latest request failed needed before the breaker may open. */
+  minFailingCallers: number;
   /** Length of the rolling statistics window in milliseconds. */
   rollingCountTimeout: number;
+}
+
+/** Why a breaker is open: failures seen by many distinct callers, i.e. the plugin itself is failing. */
+export interface BreakerOpenReason {
+  kind: 'outageConfirmed';
+  /** Callers whose latest request failed, when the breaker opened. */
+  failingCallers: number;
+  /** Callers active in the window, when the breaker opened. */
+  activeCallers: number;
+  /** When the breaker opened (ISO 8601). */
+  at: string;
+}
+
+/** A caller whose own requests keep failing: answered 429 (on this plugin only) until `until`. */
+export interface ThrottledCaller {
+  /** The user entity ref, `service:<subject>`, or `ip:<address>` for unauthenticated callers. */
+  caller: string;
+  kind: 'user' | 'service' | 'none';
+  /** Its failures in the window when it was throttled. */
+  failures: number;
+  /** When the throttle ends (ISO 8601). */
+  until: string;
 }
 
 /** One plugin's breaker, with the counters of the current rolling window. */
@@ -33,14 +63,22 @@ export interface PluginBreakerStatus {
     successes: number;
     /** Responses with status >= 500 plus timeouts. */
     failures: number;
-    /** Requests that got no response headers within `settings.timeout` (also counted in `failures`). */
+    /** Requests that got no response headers within `settings.timeout` (failures only if they then failed). */
     timeouts: number;
+    /** Requests answered 503 because the breaker was open. */
     rejects: number;
+    /** Requests answered 429 because their caller was throttled. */
+    throttled: number;
     latencyP50: number;
     latencyP95: number;
   };
   /** When the breaker last changed state (ISO 8601), if it has. */
   lastStateChange?: string;
+  /** Set while the breaker is open or half-open: why it opened. */
+  openReason?: BreakerOpenReason;
+  /** Callers throttled right now (at most 20 listed; `throttledCount` has them all). */
+  throttledCallers: ThrottledCaller[];
+  throttledCount: number;
 }
 
 /** The body of `GET /api/circuit-breaker/status`. */

@@ -1,7 +1,13 @@
 import { metrics } from '@opentelemetry/api';
 import { BreakerState } from '@internal/plugin-circuit-breaker-common';
 
-export type BreakerOutcome = 'success' | 'failure' | 'timeout' | 'reject';
+/** `timeout` is a request past the timeout (reported once, whatever it then ends with); `throttled` a 429. */
+export type BreakerOutcome =
+  | 'success'
+  | 'failure'
+  | 'timeout'
+  | 'reject'
+  | 'throttled';
 
 const STATE_VALUES: Record<BreakerState, number> = {
   closed: 0,
@@ -20,7 +26,14 @@ export class BreakerMetrics {
     'backstage.circuit_breaker.requests',
     {
       description:
-        'Requests seen by a plugin circuit breaker, by outcome (success, failure, timeout, reject)',
+        'Requests seen by a plugin circuit breaker, by outcome (success, failure, timeout, reject, throttled)',
+    },
+  );
+  private readonly callersThrottled = this.meter.createCounter(
+    'backstage.circuit_breaker.callers_throttled',
+    {
+      description:
+        'Callers throttled (429 on one plugin) because their own requests kept failing, by caller kind',
     },
   );
   private readonly latency = this.meter.createHistogram(
@@ -31,7 +44,22 @@ export class BreakerMetrics {
     },
   );
 
-  constructor(states: () => Array<{ pluginId: string; state: BreakerState }>) {
+  constructor(
+    states: () => Array<{
+      pluginId: string;
+      state: BreakerState;
+      throttledCallers: number;
+    }>,
+  ) {
+    this.meter
+      .createObservableGauge('backstage.circuit_breaker.throttled_callers', {
+        description: 'Callers throttled right now, per plugin',
+      })
+      .addCallback(result => {
+        for (const { pluginId, throttledCallers } of states()) {
+          result.observe(throttledCallers, { plugin: pluginId });
+        }
+      });
     this.meter
       .createObservableGauge('backstage.circuit_breaker.state', {
         description: 'Breaker state per plugin: 0 closed, 1 half-open, 2 open',
@@ -41,6 +69,10 @@ export class BreakerMetrics {
           result.observe(STATE_VALUES[state], { plugin: pluginId });
         }
       });
+  }
+
+  recordThrottledCaller(pluginId: string, callerKind: string) {
+    this.callersThrottled.add(1, { plugin: pluginId, caller_kind: callerKind });
   }
 
   record(pluginId: string, outcome: BreakerOutcome, latencyMs?: number) {

@@ -20,6 +20,7 @@ export class CircuitBreakerRegistry {
     [...this.breakers.values()].map(b => ({
       pluginId: b.pluginId,
       state: b.state,
+      throttledCallers: b.throttledCount(),
     })),
   );
 
@@ -42,9 +43,12 @@ export class CircuitBreakerRegistry {
         failures: 0,
         timeouts: 0,
         rejects: 0,
+        throttled: 0,
         latencyP50: 0,
         latencyP95: 0,
       },
+      throttledCallers: [],
+      throttledCount: 0,
     }));
     return [
       ...[...this.breakers.values()].map(b => b.status()),

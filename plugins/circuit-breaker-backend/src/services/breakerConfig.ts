@@ -9,6 +9,7 @@ export const DEFAULT_BREAKER_SETTINGS: Readonly<BreakerSettings> = {
   resetTimeout: 30_000,
   volumeThreshold: 10,
   rollingCountTimeout: 10_000,
+  minFailingCallers: 3,
 };
 
 const SETTING_KEYS = Object.keys(DEFAULT_BREAKER_SETTINGS) as Array<
@@ -35,7 +36,8 @@ function readSettings(
     if (
       !Number.isFinite(value) ||
       value < 0 ||
-      (key === 'errorThresholdPercentage' && value > 100)
+      (key === 'errorThresholdPercentage' && value > 100) ||
+      (key === 'minFailingCallers' && value < 1)
     ) {
       throw new InputError(`Invalid ${path}.${key}: ${value}`);
     }

@@ -94,6 +94,12 @@ async function startBackend(
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
+/** Distinct signed-in callers, so failures are seen by several principals (a plugin failure, not one caller's). */
+const CALLERS = ['a', 'b', 'c', 'd'].map(n =>
+  mockCredentials.user.header(`user:default/${n}`),
+);
+const as = (i: number) => CALLERS[i % CALLERS.length];
+
 async function statusOf(server: any, pluginId: string) {
   const res = await request(server)
     .get('/api/circuit-breaker/status')
@@ -108,11 +114,17 @@ beforeEach(() => {
 });
 
 describe('circuitBreakerHttpRouterServiceFactory', () => {
-  it('opens a failing plugin, answers 503 with Retry-After, half-opens and closes, while others stay up', async () => {
+  it('opens a plugin failing for several callers, answers 503 with Retry-After, half-opens and closes, while others stay up', async () => {
     const server = await startBackend({ defaults });
 
     for (let i = 0; i < defaults.volumeThreshold; i++) {
-      expect((await request(server).get('/api/flaky/work')).status).toBe(500);
+      expect(
+        (
+          await request(server)
+            .get('/api/flaky/work')
+            .set('Authorization', as(i))
+        ).status,
+      ).toBe(500);
       expect((await request(server).get('/api/healthy/ping')).status).toBe(200);
     }
 
@@ -158,17 +170,22 @@ describe('circuitBreakerHttpRouterServiceFactory', () => {
     expect((await statusOf(server, 'flaky')).state).toBe('closed');
   });
 
-  it('counts a request past the timeout as a failure but still delivers its response', async () => {
+  it('reports a request past the timeout as slow, delivers it, and never counts a slow success as a failure', async () => {
     const server = await startBackend({
       defaults: { ...defaults, timeout: 50, volumeThreshold: 2 },
     });
     flaky.slowMs = 150;
-    for (let i = 0; i < 2; i++) {
-      expect((await request(server).get('/api/flaky/slow')).status).toBe(200);
-    }
+    const slow = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        request(server).get('/api/flaky/slow').set('Authorization', as(i)),
+      ),
+    );
+    expect(slow.map(r => r.status)).toEqual(Array(8).fill(200));
     const status = await statusOf(server, 'flaky');
-    expect(status.stats.timeouts).toBe(2);
-    expect(status.state).toBe('open');
+    expect(status.stats.timeouts).toBe(8);
+    expect(status.stats.failures).toBe(0);
+    expect(status.state).toBe('closed');
+    expect(status.throttledCount).toBe(0);
   });
 
   it('keeps the credentials barrier: 401s never open a breaker, plugin auth policies still apply', async () => {
@@ -196,11 +213,21 @@ describe('circuitBreakerHttpRouterServiceFactory', () => {
       },
     });
     const flakyStatus = await statusOf(server, 'flaky');
-    expect(flakyStatus.settings).toEqual({ ...defaults, volumeThreshold: 2 });
+    expect(flakyStatus.settings).toEqual({
+      ...defaults,
+      minFailingCallers: 3,
+      volumeThreshold: 2,
+    });
     expect((await statusOf(server, 'healthy')).state).toBe('disabled');
 
-    for (let i = 0; i < 2; i++) {
-      expect((await request(server).get('/api/flaky/work')).status).toBe(500);
+    for (let i = 0; i < 3; i++) {
+      expect(
+        (
+          await request(server)
+            .get('/api/flaky/work')
+            .set('Authorization', as(i))
+        ).status,
+      ).toBe(500);
     }
     expect((await request(server).get('/api/flaky/work')).status).toBe(503);
   });

@@ -14,14 +14,15 @@ import Router from 'express-promise-router';
 import { readPluginBreakerConfig } from './breakerConfig';
 import { circuitBreakerRegistryServiceRef } from './CircuitBreakerRegistry';
 import { PluginBreaker } from './PluginBreaker';
+import { rejectNulBytes } from './rejectNulBytes';
 
 /**
  * Replaces the default `coreServices.httpRouter` with the same chain, built from the same exported pieces of
  * `@backstage/backend-defaults/httpRouter`, plus a per-plugin circuit breaker in front of the plugin's own routes:
  *
  *   rate limit → mount at /api/<pluginId> → auth integration router → lifecycle (503 until started)
- *   → credentials barrier (401, auth policies) → cookie auth refresh → **circuit breaker** → plugin routes
- *   → error middleware
+ *   → credentials barrier (401, auth policies) → cookie auth refresh → **NUL-byte check (400)**
+ *   → **circuit breaker** → plugin routes → error middleware
  *
  * The stock factory exposes no hook between its middleware and the plugin routes, so only this composition is
  * re-created (mirroring `httpRouterServiceFactory` of backend-defaults 0.18); each middleware is the upstream one.
@@ -62,6 +63,8 @@ export const circuitBreakerHttpRouterServiceFactory = createServiceFactory({
     router.use(createLifecycleMiddleware({ config, lifecycle }));
     router.use(credentialsBarrier.middleware);
     router.use(createCookieAuthRefreshMiddleware({ auth, httpAuth }));
+    // Before the breaker and the plugin: input no plugin can store or look up is the caller's error, not a 500.
+    router.use(rejectNulBytes);
 
     const { enabled, settings } = readPluginBreakerConfig(config, pluginId);
     if (enabled) {
@@ -70,6 +73,8 @@ export const circuitBreakerHttpRouterServiceFactory = createServiceFactory({
         settings,
         logger,
         registry.metrics,
+        httpAuth,
+        auth,
       );
       registry.register(breaker);
       lifecycle.addShutdownHook(() => breaker.shutdown());

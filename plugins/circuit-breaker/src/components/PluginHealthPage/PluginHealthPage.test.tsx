@@ -10,6 +10,7 @@ const settings = {
   resetTimeout: 30000,
   volumeThreshold: 10,
   rollingCountTimeout: 10000,
+  minFailingCallers: 3,
 };
 const stats = {
   requests: 12,
@@ -17,6 +18,7 @@ const stats = {
   failures: 7,
   timeouts: 0,
   rejects: 3,
+  throttled: 0,
   latencyP50: 4,
   latencyP95: 19,
 };
@@ -38,7 +40,16 @@ describe('PluginHealthPage', () => {
           pluginId: 'catalog',
           state: 'closed',
           settings,
-          stats: { ...stats, failures: 0, rejects: 0 },
+          stats: { ...stats, failures: 0, rejects: 0, throttled: 41 },
+          throttledCallers: [
+            {
+              caller: 'user:default/mallory',
+              kind: 'user',
+              failures: 10,
+              until: new Date(Date.now() + 30_000).toISOString(),
+            },
+          ],
+          throttledCount: 1,
         },
         {
           pluginId: 'search',
@@ -46,12 +57,22 @@ describe('PluginHealthPage', () => {
           settings,
           stats,
           lastStateChange: new Date().toISOString(),
+          openReason: {
+            kind: 'outageConfirmed',
+            failingCallers: 4,
+            activeCallers: 5,
+            at: new Date().toISOString(),
+          },
+          throttledCallers: [],
+          throttledCount: 0,
         },
         {
           pluginId: 'proxy',
           state: 'disabled',
           settings,
           stats: { ...stats, requests: 0 },
+          throttledCallers: [],
+          throttledCount: 0,
         },
       ],
     };
@@ -64,6 +85,17 @@ describe('PluginHealthPage', () => {
     const searchRow = screen.getByTestId('state-search').closest('tr')!;
     expect(searchRow).toHaveTextContent('19 ms');
     expect(searchRow).toHaveTextContent('7');
+    // Why: an outage confirmed by many callers vs. one caller throttled while the plugin serves everyone else.
+    expect(screen.getByTestId('why-search')).toHaveTextContent(
+      'Outage confirmed: 4 of 5 callers failing',
+    );
+    expect(screen.getByTestId('why-catalog')).toHaveTextContent(
+      '1 caller throttled (429): user:default/mallory',
+    );
+    expect(
+      screen.getByTestId('state-catalog').closest('tr')!,
+    ).toHaveTextContent('41');
+    expect(screen.getByTestId('why-proxy')).toHaveTextContent('—');
   });
 
   it('shows the error when the status cannot be read', async () => {

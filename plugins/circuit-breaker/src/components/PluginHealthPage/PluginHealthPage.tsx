@@ -34,6 +34,33 @@ const stateLabels: Record<BreakerState, JSX.Element> = {
 
 const ms = (value: number) => `${Math.round(value)} ms`;
 
+/**
+ * Why a plugin is not simply serving everyone: its breaker opened because many callers saw failures (the plugin
+ * is down), and/or some callers are throttled because their own requests keep failing (the plugin is up for
+ * everyone else).
+ */
+export function whyText(row: PluginBreakerStatus): string {
+  const reasons: string[] = [];
+  if (row.state !== 'closed' && row.openReason) {
+    const { failingCallers, activeCallers } = row.openReason;
+    reasons.push(
+      `Outage confirmed: ${failingCallers} of ${activeCallers} callers failing`,
+    );
+  }
+  if (row.throttledCount > 0) {
+    const names = row.throttledCallers.map(c => c.caller).slice(0, 3);
+    const more = row.throttledCount - names.length;
+    reasons.push(
+      `${row.throttledCount} caller${
+        row.throttledCount === 1 ? '' : 's'
+      } throttled (429): ${names.join(', ')}${
+        more > 0 ? ` and ${more} more` : ''
+      }`,
+    );
+  }
+  return reasons.join('; ') || '—';
+}
+
 const columns: TableColumn<PluginBreakerStatus>[] = [
   {
     title: 'Plugin',
@@ -51,11 +78,18 @@ const columns: TableColumn<PluginBreakerStatus>[] = [
       </span>
     ),
   },
+  {
+    title: 'Why',
+    render: row => (
+      <span data-testid={`why-${row.pluginId}`}>{whyText(row)}</span>
+    ),
+  },
   { title: 'Requests', field: 'stats.requests', type: 'numeric' },
   { title: 'Successes', field: 'stats.successes', type: 'numeric' },
   { title: 'Failures', field: 'stats.failures', type: 'numeric' },
   { title: 'Timeouts', field: 'stats.timeouts', type: 'numeric' },
-  { title: 'Rejected', field: 'stats.rejects', type: 'numeric' },
+  { title: 'Rejected (503)', field: 'stats.rejects', type: 'numeric' },
+  { title: 'Throttled (429)', field: 'stats.throttled', type: 'numeric' },
   {
     title: 'p50',
     field: 'stats.latencyP50',
@@ -120,9 +154,13 @@ export const PluginHealthPage = () => {
       <Content>
         <ContentHeader title="">
           <SupportButton>
-            A plugin whose responses fail (status 500 or above, or too slow)
-            past its threshold is cut off: its API answers 503 until a trial
-            request succeeds. Counters cover the rolling window.
+            A plugin whose responses fail (status 500 or above) for many
+            different callers is cut off: its API answers 503 until a trial
+            request succeeds (outage confirmed). A single caller whose own
+            requests keep failing is throttled instead: 429 for that caller
+            only, everyone else is served. Slow responses are counted as
+            timeouts but only fail when they end in an error. Counters cover the
+            rolling window.
           </SupportButton>
         </ContentHeader>
         {body}
