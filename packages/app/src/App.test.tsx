@@ -1,14 +1,14 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import App from './App';
 
 describe('App', () => {
-  it('should render', async () => {
+  it('renders the sign-in page with the configured provider before anything else', async () => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
         {
           data: {
-            app: { title: 'Test' },
+            app: { title: 'Test Portal' },
             backend: { baseUrl: 'http://localhost:7007' },
             techdocs: {
               storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
@@ -19,10 +19,15 @@ describe('App', () => {
       ] as any,
     };
 
-    const rendered = render(<App />);
+    render(<App />);
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+    // Nobody is signed in: the app's sign-in page (guest when app.signInProviders is unset), under the app's title.
+    expect(
+      await screen.findByRole('heading', { name: 'Test Portal' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Guest')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Enter' })).toBeInTheDocument();
+    // No page behind it is rendered yet.
+    expect(screen.queryByRole('navigation')).not.toBeInTheDocument();
   });
 });
