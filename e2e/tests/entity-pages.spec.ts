@@ -22,13 +22,15 @@ test('a service has overview, API, Kubernetes and dependencies; its pods come fr
 
   await page.getByRole('tab', { name: 'API' }).click();
   await expect(page.getByText('Provided APIs')).toBeVisible();
-  // The definition of the provided API is rendered (Swagger UI lists its paths).
+  // The definition of the provided API is rendered (Swagger UI lists its paths). Swagger UI is a large lazily loaded
+  // chunk that parses the OpenAPI document before it renders anything.
   await expect(page.getByText('/checkouts').first()).toBeVisible({
-    timeout: 30_000,
+    timeout: 15_000,
   });
 
   await page.getByRole('tab', { name: 'Kubernetes' }).click();
-  await expect(page.getByText('e2e-standin')).toBeVisible({ timeout: 30_000 });
+  // The Kubernetes backend lists every object kind of the cluster (a dozen calls to the stand-in) before answering.
+  await expect(page.getByText('e2e-standin')).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText('2 pods')).toBeVisible();
   await expect(page.getByText('No pods with errors')).toBeVisible();
   // Expand the cluster, then the deployment, down to its pods.
@@ -91,9 +93,10 @@ for (const [name, url] of [
       page.locator('main, [role="main"], article').first(),
     ).toBeVisible();
     await page.waitForLoadState('networkidle');
-    // Scan the settled page: Backstage's loading spinner (an unnamed MUI progressbar) is transient.
+    // Scan the settled page: Backstage's loading spinner (an unnamed MUI progressbar) is transient. Pages such as
+    // the manage page wait on several backend calls, each of which may queue behind the catalog's processing.
     await expect(page.getByRole('progressbar')).toHaveCount(0, {
-      timeout: 30_000,
+      timeout: 15_000,
     });
     await expectNoSeriousAxeViolations(page);
   });

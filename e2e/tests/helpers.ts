@@ -24,6 +24,13 @@ export async function guestToken(request: APIRequestContext): Promise<string> {
   return (await res.json()).backstageIdentity.token;
 }
 
+/** Headers of a call made as CI (the static token of e2e/app-config.e2e.yaml), not as a user. */
+export function ciHeaders() {
+  const token = process.env.E2E_CI_TOKEN;
+  expect(token, 'E2E_CI_TOKEN is set by playwright.config.ts').toBeTruthy();
+  return { Authorization: `Bearer ${token}` };
+}
+
 /** Fails on any serious or critical WCAG 2 A/AA violation axe finds on the page as it is now. */
 export async function expectNoSeriousAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page })

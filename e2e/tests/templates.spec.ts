@@ -1,11 +1,16 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { expect, Page, test } from '@playwright/test';
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
 import { guestToken, signInAsGuest } from './helpers';
 
-const dataDir =
-  process.env.BACKSTAGE_DATA_DIR ?? path.resolve(__dirname, '../../data');
-const runId = Date.now().toString(36);
+// The portal's data folder, chosen by playwright.config.ts (always set there).
+const dataDir = process.env.BACKSTAGE_DATA_DIR!;
+// Unique names per run: a second run on the same data folder must not collide with the first one's repositories.
+const runId = `${Date.now().toString(36)}${Math.random()
+  .toString(36)
+  .slice(2, 6)}`;
 
 /** Commits of a branch of a repository on the local git remotes. */
 function commits(repo: string, branch: string) {
@@ -15,6 +20,39 @@ function commits(repo: string, branch: string) {
     .toString()
     .trim()
     .split('\n');
+}
+
+/** A repository on the local git remotes with one commit on main, as a team's existing project would be. */
+function createExistingRepository(name: string) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-existing-'));
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, stdio: 'pipe' });
+  try {
+    git(work, 'init', '--quiet', '--initial-branch=main');
+    fs.writeFileSync(path.join(work, 'README.md'), `# ${name}\n`);
+    git(work, 'add', 'README.md');
+    git(
+      work,
+      '-c',
+      'user.name=e2e',
+      '-c',
+      'user.email=e2e@example.com',
+      'commit',
+      '--quiet',
+      '-m',
+      'Existing project',
+    );
+    git(
+      work,
+      'clone',
+      '--quiet',
+      '--bare',
+      work,
+      path.join(dataDir, 'git', `${name}.git`),
+    );
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -46,10 +84,12 @@ async function runTemplate(
 
 async function expectSecretKept(
   page: Page,
-  request: any,
+  request: APIRequestContext,
   body: { values: object; secrets?: Record<string, string> },
+  templateName: string,
 ) {
   const token = body.secrets?.publishToken;
+
   expect(token, 'the publish-token decorator set a secret').toBeTruthy();
   expect(JSON.stringify(body.values)).not.toContain(token);
   expect(page.url()).not.toContain(token!);
@@ -64,6 +104,19 @@ async function expectSecretKept(
     `http://localhost:7007/api/scaffolder/v2/tasks/${taskId}`,
     { headers },
   );
+  // What is scanned must be the task itself, not an error page that could never contain the token.
+  expect(events.status()).toBe(200);
+  const eventTypes = (await events.json()).map((e: { type: string }) => e.type);
+  expect(eventTypes).toContain('log');
+  expect(eventTypes).toContain('completion');
+  expect(task.status()).toBe(200);
+  const taskBody = await task.json();
+  expect(taskBody.id).toBe(taskId);
+  expect(taskBody.status).toBe('completed');
+  expect(taskBody.spec.templateInfo.entityRef).toBe(
+    `template:default/${templateName}`,
+  );
+
   expect(await events.text()).not.toContain(token!);
   expect(await task.text()).not.toContain(token!);
 }
@@ -91,14 +144,16 @@ test.describe('golden-path templates', () => {
           Description: `Made by the ${title} e2e test`,
         },
       );
+      // The scaffolder task runs its steps (template, git init/commit/clone, catalog registration) first.
       await expect(page.getByRole('link', { name: 'Repository' })).toBeVisible({
         timeout: 60_000,
       });
-      await expectSecretKept(page, request, body);
+      await expectSecretKept(page, request, body, template);
       // One repository with one commit on the local git remote.
       expect(commits(name, 'main')).toEqual(['Initial commit']);
 
       await page.getByRole('link', { name: 'Open in catalog' }).click();
+      // The entity page waits for the catalog to process the newly registered location.
       await expect(page.getByRole('heading', { name })).toBeVisible({
         timeout: 30_000,
       });
@@ -113,8 +168,9 @@ test.describe('golden-path templates', () => {
     page,
     request,
   }) => {
-    // A repository to import: the library the previous test published.
-    const repo = `e2e-lib-${runId}`;
+    // A repository to import, made by this test (not by another test that may not have run).
+    const repo = `e2e-existing-${runId}`;
+    createExistingRepository(repo);
     const body = await runTemplate(
       page,
       { name: 'import-repository', title: 'Import an existing repository' },
@@ -123,13 +179,16 @@ test.describe('golden-path templates', () => {
         'Component name': `${repo}-imported`,
       },
     );
+    // The scaffolder task runs its steps (template, clone, branch, commit, push) first.
     await expect(
       page.getByRole('link', { name: 'Change (pull request)' }),
     ).toBeVisible({ timeout: 60_000 });
-    await expectSecretKept(page, request, body);
-    expect(commits(repo, 'backstage-integration')[0]).toBe(
+    await expectSecretKept(page, request, body, 'import-repository');
+    expect(commits(repo, 'backstage-integration')).toEqual([
       `Add catalog-info.yaml for ${repo}-imported`,
-    );
+      'Existing project',
+    ]);
+    expect(commits(repo, 'main')).toEqual(['Existing project']);
   });
 });
 
