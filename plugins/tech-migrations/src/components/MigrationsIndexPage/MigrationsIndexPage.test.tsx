@@ -73,11 +73,34 @@ describe('MigrationsIndexPage', () => {
     ).toBeInTheDocument();
   });
 
-  it('shows an empty state and errors', async () => {
+  it('shows an empty state when there is nothing at all', async () => {
     await renderWith({
       listMigrations: async () => ({ migrations: [], errors: [] }),
     });
     expect(await screen.findByText('No migrations yet')).toBeInTheDocument();
+  });
+
+  it('shows definition errors, not the empty state, when no definition loaded', async () => {
+    await renderWith({
+      listMigrations: async () => ({
+        migrations: [],
+        errors: [
+          {
+            file: 'java-21.yaml',
+            message: 'java-21.yaml: targetDate: expected YYYY-MM-DD',
+          },
+        ],
+      }),
+    });
+    expect(
+      await screen.findByText(
+        'Error: 1 migration definition(s) could not be loaded',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('java-21.yaml: targetDate: expected YYYY-MM-DD'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('No migrations yet')).not.toBeInTheDocument();
   });
 
   it('shows the error when the API fails', async () => {
@@ -86,8 +109,11 @@ describe('MigrationsIndexPage', () => {
         throw new Error('backend down');
       },
     });
-    expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(
-      0,
-    );
+    // The error panel's title names the failure; the page shows neither a table nor the empty state.
+    expect(
+      await screen.findByRole('heading', { name: 'Error: backend down' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Migrations')).not.toBeInTheDocument();
+    expect(screen.queryByText('No migrations yet')).not.toBeInTheDocument();
   });
 });
