@@ -1,5 +1,6 @@
 // The built backend on the development config, on SQLite or on a throwaway PostgreSQL database, with the probe
-// templates of scripts/recovery/fixtures registered: shared by the recovery test and the scaffolder benchmark.
+// templates of scripts/recovery/fixtures registered: shared by the recovery test, the replicas test and the
+// scaffolder benchmark.
 import {
   cpSync,
   existsSync,
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { guestToken, startBackend, waitFor } from './built-backend.mjs';
+import { freePort } from './processes.mjs';
 
 const fixtures = path.resolve(import.meta.dirname, '../recovery/fixtures');
 
@@ -33,7 +35,7 @@ export function apiClient(base) {
 
 /**
  * Prepares a data folder (and, for `db: 'pg'`, a database on the local PostgreSQL) and a config override for a
- * backend on `port`; `start(name)` starts it (again, after a kill: same data), `cleanup()` removes everything.
+ * backend on `port` (default: a free port; the harness's `base` and `port` say which); `start(name)` starts it (again, after a kill: same data), `cleanup()` removes everything.
  * `replicaOf: <another harness>` makes a second replica on its own port that shares the other's data folder and
  * database (its cleanup leaves them to the first one's).
  */
@@ -45,6 +47,7 @@ export async function scaffolderBackend({
   env = {},
   replicaOf,
 }) {
+  port ??= await freePort();
   const base = `http://localhost:${port}`;
   const dataDir =
     replicaOf?.dataDir ?? mkdtempSync(path.join(tmpdir(), `scaffolder-${db}-`));
@@ -78,21 +81,30 @@ export async function scaffolderBackend({
     override,
     `backend:\n  baseUrl: ${base}\n  listen: { port: ${port} }\n${database}${extraConfig}` +
       `catalog:\n  locations:\n    - type: file\n      target: ../../catalog/all.yaml\n` +
-      `    - type: file\n      target: ../../recovery-fixtures/recovery-probe.yaml\n      rules: [{ allow: [Template] }]\n`,
+      ['recovery-probe.yaml', 'crash-probe.yaml']
+        .map(
+          f =>
+            `    - type: file\n      target: ../../recovery-fixtures/${f}\n      rules: [{ allow: [Template] }]\n`,
+        )
+        .join(''),
   );
   return {
     base,
+    port,
     dataDir,
     dbName,
-    /** Waits until `backend` is ready with both probe templates in its catalog; returns a guest token. */
-    async ready(backend) {
+    /** Waits until `backend` is ready with the probe `templates` in its catalog; returns a guest token. */
+    async ready(
+      backend,
+      templates = ['recovery-probe', 'recovery-probe-none'],
+    ) {
       await waitFor(
         'readiness',
         async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
         { backend },
       );
       const token = await guestToken(base);
-      for (const name of ['recovery-probe', 'recovery-probe-none']) {
+      for (const name of templates) {
         await waitFor(
           `template ${name}`,
           async () =>
