@@ -8,7 +8,7 @@ BOOTSTRAP_BROWSER=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
-phases=("${@:-tsc lint unit build smoke recovery image replicas e2e}")
+phases=("${@:-tsc lint unit build prod-e2e smoke recovery image replicas e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 run_phase() {
@@ -46,6 +46,9 @@ for phase in "${phases[@]}"; do
       e2e_data=$(mktemp -d)
       run_phase e2e env BACKSTAGE_DATA_DIR="$e2e_data" yarn test:e2e
       rm -rf "$e2e_data" ;;
+    # Production config in chromium: the built backend serving the built app, GitHub sign-in and org from the GitHub
+    # stand-in, a throwaway PostgreSQL database, free ports (e2e/playwright.production.config.ts). Needs `build`.
+    prod-e2e) run_phase prod-e2e env CI=true yarn workspace e2e playwright test --config playwright.production.config.ts ;;
     *) echo "unknown phase: $phase" >&2; exit 2 ;;
   esac
 done

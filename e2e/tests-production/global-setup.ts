@@ -1,0 +1,134 @@
+/**
+ * Starts what the production-config suite runs against, as the container runs it: the GitHub stand-in, a throwaway
+ * PostgreSQL database and the built backend (bundle unpacked like the image, serving the built app) with
+ * app-config.yaml + app-config.production.yaml + e2e/app-config.production-test.yaml, on free ports.
+ * Tests read the addresses from process.env (PROD_E2E_*); the returned function stops everything.
+ */
+import { execFileSync, spawn } from 'child_process';
+import { writeFileSync } from 'fs';
+import path from 'path';
+import { githubSignIn } from './github-sign-in';
+
+const root = path.resolve(__dirname, '../..');
+
+export const CI_TOKEN = 'prod-e2e-ci-token-0123456789';
+
+function psql(sql: string) {
+  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qc', sql], {
+    stdio: 'ignore',
+  });
+}
+
+async function startStandin(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, 'e2e/fixtures/github-standin/server.mjs'),
+      '--port',
+      '0',
+      '--seed',
+      path.join(__dirname, 'github-seed.json'),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', d => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    child.once('exit', code => reject(new Error(`stand-in exited ${code}`)));
+  });
+  return {
+    url: JSON.parse(line).baseUrl,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+export default async function globalSetup() {
+  const lib = await import(path.join(root, 'scripts/lib/built-backend.mjs'));
+  const { freePorts } = await import(
+    path.join(root, 'scripts/lib/processes.mjs')
+  );
+  const [port, unusedPort] = await freePorts(2);
+  const database = `prod_e2e_${process.pid}_${Date.now()}`;
+  psql(`CREATE DATABASE ${database}`);
+  const standin = await startStandin();
+  const bundle = lib.unpackBundle();
+  const base = `http://localhost:${port}`;
+  const backend = lib.startBackend({
+    bundleDir: bundle.dir,
+    name: 'production',
+    cwd: bundle.dir,
+    configs: [
+      'app-config.yaml',
+      'app-config.production.yaml',
+      path.join(root, 'e2e/app-config.production-test.yaml'),
+    ],
+    env: {
+      NODE_ENV: 'production',
+      APP_BASE_URL: base,
+      BACKEND_BASE_URL: base,
+      PROD_E2E_PORT: String(port),
+      PROD_E2E_DATABASE: database,
+      POSTGRES_HOST: '127.0.0.1',
+      POSTGRES_PORT: '5432',
+      POSTGRES_USER: 'postgres',
+      POSTGRES_PASSWORD: 'unused-with-trust-auth',
+      AUTH_GITHUB_CLIENT_ID: 'prod-e2e-client-id',
+      AUTH_GITHUB_CLIENT_SECRET: 'prod-e2e-client-secret',
+      GITHUB_STANDIN_URL: standin.url,
+      GITHUB_STANDIN_HOST: new URL(standin.url).host,
+      GITHUB_TOKEN: 'ghp_prod_e2e_integration',
+      GITHUB_ORG: 'example-org',
+      BACKEND_CI_TOKEN: CI_TOKEN,
+      // Configured in production, not exercised here: addresses where nothing listens.
+      PAGERDUTY_TOKEN: 'prod-e2e-pagerduty',
+      METRICS_API_URL: `http://127.0.0.1:${unusedPort}`,
+      METRICS_API_TOKEN: 'prod-e2e-metrics',
+      K8S_CLUSTER_URL: `https://127.0.0.1:${unusedPort}`,
+      K8S_SA_TOKEN: 'prod-e2e-k8s',
+    },
+  });
+  const logFile = path.join(root, 'e2e-test-results-production/production-backend.log');
+  const stop = async () => {
+    await backend.stop();
+    standin.stop();
+    bundle.remove();
+    psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  };
+  try {
+    await lib.waitFor(
+      'readiness',
+      async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
+      { backend },
+    );
+    // The org provider has read GitHub once bob (a squad member) can sign in.
+    await lib.waitFor(
+      'the GitHub org in the catalog',
+      async () => {
+        const { token, error } = await githubSignIn(base, 'bob');
+        if (error) throw new Error(`${error.name}: ${error.message}`);
+        return token;
+      },
+      { backend, timeoutMs: 120_000 },
+    );
+  } catch (e) {
+    // eslint-disable-next-line no-console
+    console.error(
+      backend.log
+        .filter((l: string) => !l.includes('"incomingRequest"'))
+        .slice(-60)
+        .join('\n'),
+    );
+    await stop();
+    throw e;
+  }
+  process.env.PROD_E2E_BASE = base;
+  process.env.PROD_E2E_STANDIN = standin.url;
+  process.env.PROD_E2E_CI_TOKEN = CI_TOKEN;
+  return async () => {
+    writeFileSync(logFile, backend.log.join('\n'));
+    await stop();
+  };
+}
