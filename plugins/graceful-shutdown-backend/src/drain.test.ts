@@ -3,6 +3,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServerDrainer } from './drain';
 
+// fetch (undici) reports a refused connection as TypeError('fetch failed') with the socket error as its cause.
+const refused = {
+  message: 'fetch failed',
+  cause: expect.objectContaining({ code: 'ECONNREFUSED' }),
+};
+
 function startServer(handler: http.RequestListener) {
   const server = http.createServer(handler);
   return new Promise<{ server: http.Server; url: string }>(resolve =>
@@ -34,7 +40,7 @@ describe('createServerDrainer', () => {
     const drained = drainer.drain();
     expect(drainer.drain()).toBe(drained);
     await new Promise(r => setTimeout(r, 100));
-    await expect(fetch(`${url}/new`)).rejects.toThrow();
+    await expect(fetch(`${url}/new`)).rejects.toMatchObject(refused);
     await expect(slow).resolves.toBe('done /slow');
     await drained;
     expect(server.listening).toBe(false);
@@ -55,7 +61,11 @@ describe('createServerDrainer', () => {
     const started = Date.now();
     await drainer.drain();
     expect(Date.now() - started).toBeLessThan(2_000);
-    await expect(body).rejects.toThrow();
+    // The server closed the socket mid-body: undici ends the stream with 'terminated', the socket error as cause.
+    await expect(body).rejects.toMatchObject({
+      message: 'terminated',
+      cause: expect.objectContaining({ code: 'UND_ERR_SOCKET' }),
+    });
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('still in flight'),
     );
@@ -81,6 +91,6 @@ describe('createServerDrainer', () => {
     );
     expect(headers.connection).toBe('close');
     await drained;
-    await expect(fetch(url)).rejects.toThrow();
+    await expect(fetch(url)).rejects.toMatchObject(refused);
   });
 });

@@ -94,6 +94,11 @@ describe('publishTokenDecorator', () => {
         input: { secret: 'not valid!' },
         deps: { publishTokenApi: { getPublishToken: async () => 't' } },
       }),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({
+      name: 'ZodError',
+      issues: [
+        expect.objectContaining({ path: ['secret'], validation: 'regex' }),
+      ],
+    });
   });
 });
