@@ -51,6 +51,59 @@ describe('app-config files', () => {
     },
   );
 
+  it.each(Object.entries(environments))(
+    '%s: our permission policy decides, and no registered location may bring User or Group',
+    async (_env, files) => {
+      const config = ConfigReader.fromConfigs(await readConfigs(files));
+      expect(config.getBoolean('permission.enabled')).toBe(true);
+      const kinds = (rules: AppConfig['data'][] | undefined) =>
+        (rules ?? []).flatMap(r => (r as { allow: string[] }).allow);
+      expect(kinds(config.get('catalog.rules'))).toEqual([
+        'Component',
+        'System',
+        'API',
+        'Resource',
+        'Location',
+        'Domain',
+      ]);
+      // Only the org files themselves (development) allow the org kinds.
+      const orgKindLocations = config
+        .getConfigArray('catalog.locations')
+        .filter(l =>
+          kinds(l.getOptional('rules')).some(
+            k => k === 'User' || k === 'Group',
+          ),
+        )
+        .map(l => l.getString('target'));
+      expect(
+        orgKindLocations.filter(t => !/\/catalog\/org\/[a-z-]+\.yaml$/.test(t)),
+      ).toEqual([]);
+    },
+  );
+
+  it('development: the sample org has its own locations, and the guest is an admin', async () => {
+    const config = ConfigReader.fromConfigs(
+      await readConfigs(environments.development),
+    );
+    expect(
+      config
+        .getConfigArray('catalog.locations')
+        .filter(l => l.getString('target').includes('/catalog/org/'))
+        .map(l => [
+          l.getString('target'),
+          l.getConfigArray('rules').flatMap(r => r.getStringArray('allow')),
+        ]),
+    ).toEqual([
+      ['../../catalog/org/tribes.yaml', ['Group']],
+      ['../../catalog/org/squads.yaml', ['Group']],
+      ['../../catalog/org/platform-admins.yaml', ['Group']],
+      ['../../catalog/org/users.yaml', ['User']],
+    ]);
+    expect(config.getStringArray('permission.policy.adminUsers')).toEqual([
+      'user:default/guest',
+    ]);
+  });
+
   it('development runs on an SQLite file with guest sign-in', async () => {
     const config = ConfigReader.fromConfigs(
       await readConfigs(environments.development),
@@ -109,6 +162,24 @@ describe('app-config files', () => {
       expect(access.map(a => a.getString('type'))).toEqual(['static']);
       expect(access[0].getString('options.token')).toBe('env-BACKEND_CI_TOKEN');
       expect(access[0].getString('options.subject')).toBe('ci');
+      // ... scoped to the push APIs and catalog reads (ciToken.test.ts shows the refusals).
+      expect(access[0].get('accessRestrictions')).toEqual([
+        { plugin: 'manage' },
+        { plugin: 'tech-migrations' },
+        { plugin: 'catalog', permissionAttribute: { action: 'read' } },
+      ]);
+      // Admins are the members of the platform-admins team; no user is an admin on their own.
+      expect(config.getStringArray('permission.policy.adminGroups')).toEqual([
+        'group:default/platform-admins',
+      ]);
+      expect(config.getStringArray('permission.policy.adminUsers')).toEqual([]);
+      // The sample org is not loaded: users and teams come from the GitHub org provider only.
+      expect(
+        config
+          .getConfigArray('catalog.locations')
+          .map(l => l.getString('target'))
+          .filter(t => t.includes('/org/')),
+      ).toEqual([]);
       // The app's origin only.
       expect(config.getString('backend.cors.origin')).toBe('env-APP_BASE_URL');
       expect(config.getBoolean('backend.cors.credentials')).toBe(true);

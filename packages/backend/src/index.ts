@@ -93,10 +93,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Our policy as code in every environment, development included (plugins/permission-backend-module-policy).
+backend.add(import('@internal/plugin-permission-backend-module-policy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

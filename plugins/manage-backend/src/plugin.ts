@@ -4,6 +4,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { managePermissions } from '@internal/plugin-manage-common';
 import { ManageStore } from './database/ManageStore';
 import { KpiProvider, manageKpiProvidersExtensionPoint } from './extensions';
 import { SampleFileKpiProvider } from './providers/SampleFileKpiProvider';
@@ -37,11 +38,14 @@ export const managePlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
       async init(deps) {
         const { config, logger, scheduler, auth, catalog } = deps;
+        // Listed so the permission backend (and policy authors) know them, as upstream plugins do.
+        deps.permissionsRegistry.addPermissions(managePermissions);
         const store = await ManageStore.create(deps.database);
         const ingestion = new KpiIngestion(store);
         const mirror = new CatalogMirror(catalog, auth, store, logger);
@@ -93,6 +97,7 @@ export const managePlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
             ingestion,
             summaries: new TeamSummaryService(
               store,

@@ -6,3 +6,4 @@
 export * from './kpis';
 export * from './summary';
 export * from './validation';
+export * from './permissions';

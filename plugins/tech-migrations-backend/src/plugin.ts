@@ -4,6 +4,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { techMigrationsPermissions } from '@internal/plugin-tech-migrations-common';
 import path from 'path';
 import { MigrationStore } from './database/MigrationStore';
 import { createRouter } from './service/router';
@@ -26,6 +27,8 @@ export const techMigrationsPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
       async init({
@@ -36,8 +39,12 @@ export const techMigrationsPlugin = createBackendPlugin({
         httpRouter,
         httpAuth,
         auth,
+        permissions,
+        permissionsRegistry,
         catalog,
       }) {
+        // Listed so the permission backend (and policy authors) know them, as upstream plugins do.
+        permissionsRegistry.addPermissions(techMigrationsPermissions);
         const definitionsDir = path.resolve(
           config.getOptionalString('techMigrations.definitions') ??
             'catalog/migrations',
@@ -71,12 +78,20 @@ export const techMigrationsPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             httpAuth,
+            permissions,
             service,
+            // A user's push sees the entities the catalog shows that user. A service principal (the CI token) may
+            // not be delegated to the catalog when its access restrictions name only this plugin, so its push is
+            // checked against the catalog as this plugin; the token's scope was checked on the way in.
             lookupEntities: async (refs, credentials) =>
               (
                 await catalog.getEntitiesByRefs(
                   { entityRefs: refs },
-                  { credentials },
+                  {
+                    credentials: auth.isPrincipal(credentials, 'service')
+                      ? await auth.getOwnServiceCredentials()
+                      : credentials,
+                  },
                 )
               ).items.map(e => e ?? undefined),
           }),

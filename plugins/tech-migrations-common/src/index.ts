@@ -8,3 +8,4 @@ export * from './checks';
 export * from './schemas';
 export * from './types';
 export * from './describe';
+export * from './permissions';

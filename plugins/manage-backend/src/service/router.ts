@@ -1,4 +1,10 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { manageKpiWritePermission } from '@internal/plugin-manage-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { KpiIngestion } from '../services/KpiIngestion';
@@ -7,6 +13,7 @@ import { ServerTiming } from './ServerTiming';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   ingestion: KpiIngestion;
   summaries: TeamSummaryService;
 }
@@ -15,7 +22,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, ingestion, summaries } = options;
+  const { httpAuth, permissions, ingestion, summaries } = options;
   const router = Router();
   router.use(express.json({ limit: '5mb' }));
 
@@ -35,11 +42,19 @@ export async function createRouter(
     res.json(summary);
   });
 
-  // For CI jobs and scripts: a batch of samples, validated whole and stored all-or-nothing.
+  // For CI jobs and scripts: a batch of samples, validated whole and stored all-or-nothing. The policy decides for
+  // users (admins only); a service principal (the CI token) is decided by its access restrictions.
   router.post('/kpis', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    const [decision] = await permissions.authorize(
+      [{ permission: manageKpiWritePermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('Writing KPIs is not allowed');
+    }
     const source =
       'userEntityRef' in credentials.principal
         ? `push:${credentials.principal.userEntityRef}`

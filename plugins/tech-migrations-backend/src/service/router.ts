@@ -1,9 +1,14 @@
 import {
   BackstageCredentials,
   HttpAuthService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
 import {
   entityRefSchema,
   EntityMigrationsResponse,
@@ -13,15 +18,19 @@ import {
   groupRefSchema,
   MigrationEntitiesResponse,
   MigrationListResponse,
+  techMigrationsEvaluatePermission,
+  techMigrationsFactsWritePermission,
 } from '@internal/plugin-tech-migrations-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { CatalogVisibility } from './CatalogVisibility';
 import { parseDefinition } from './definitions';
 import { MigrationService } from './MigrationService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   service: MigrationService;
   /** Entities as the caller may see them (catalog on behalf of the caller), in the order of `refs`. */
   lookupEntities: (
@@ -48,17 +57,38 @@ const validateBody = z
   .object({ file: z.string().min(1), content: z.string() })
   .strict();
 
-/** HTTP API under /api/tech-migrations; every route needs user or service credentials. */
+/**
+ * HTTP API under /api/tech-migrations; every route needs user or service credentials. Reads show only the entities
+ * and teams the caller may read in the catalog; writes ask the permission framework (the policy decides for users,
+ * access restrictions for service principals such as the CI token).
+ */
 export async function createRouter({
   httpAuth,
+  permissions,
   service,
   lookupEntities,
 }: RouterOptions): Promise<express.Router> {
   const router = Router();
   router.use(express.json({ limit: '2mb' }));
+  const visibility = new CatalogVisibility(permissions);
 
   const caller = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  const authorized = async (
+    req: express.Request,
+    permission: BasicPermission,
+    what: string,
+  ) => {
+    const credentials = await caller(req);
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`${what} is not allowed`);
+    }
+    return credentials;
+  };
 
   router.get('/migrations', async (req, res) => {
     await caller(req);
@@ -74,9 +104,22 @@ export async function createRouter({
     res.json({ migration: await service.getSummary(req.params.id) });
   });
 
+  // Counts cover every entity (they are aggregates); teams the caller may not read are left out.
   router.get('/migrations/:id/leaderboard', async (req, res) => {
-    await caller(req);
-    res.json(await service.leaderboard(req.params.id));
+    const credentials = await caller(req);
+    const board = await service.leaderboard(req.params.id);
+    const readable = await visibility.readable(
+      board.tribes.flatMap(t => [t.teamRef, ...t.squads.map(s => s.teamRef)]),
+      credentials,
+    );
+    res.json({
+      tribes: board.tribes
+        .filter(t => readable.has(t.teamRef))
+        .map(t => ({
+          ...t,
+          squads: t.squads.filter(s => readable.has(s.teamRef)),
+        })),
+    });
   });
 
   router.get('/migrations/:id/burnup', async (req, res) => {
@@ -89,39 +132,55 @@ export async function createRouter({
   });
 
   router.get('/migrations/:id/entities', async (req, res) => {
-    await caller(req);
+    const credentials = await caller(req);
     const status = parseInput(statusQuery, req.query.status, 'status');
     const body: MigrationEntitiesResponse = {
-      entities: await service.entities(req.params.id, status),
+      entities: await visibility.filter(
+        await service.entities(req.params.id, status),
+        e => e.entityRef,
+        credentials,
+      ),
     };
     res.json(body);
   });
 
   router.get('/entity', async (req, res) => {
-    await caller(req);
+    const credentials = await caller(req);
     const entityRef = parseInput(
       entityRefSchema,
       req.query.entityRef,
       'entityRef',
     );
+    // An entity the caller may not read answers like one without migrations.
     const body: EntityMigrationsResponse = {
-      items: await service.entityItems(entityRef),
+      items: await visibility.filter(
+        await service.entityItems(entityRef),
+        i => i.entityRef,
+        credentials,
+      ),
     };
     res.json(body);
   });
 
   router.get('/team-items', async (req, res) => {
-    await caller(req);
+    const credentials = await caller(req);
     const groupRef = parseInput(groupRefSchema, req.query.groupRef, 'groupRef');
+    const items = (await visibility.readable([groupRef], credentials)).size
+      ? await service.teamItems(groupRef)
+      : [];
     const body: EntityMigrationsResponse = {
-      items: await service.teamItems(groupRef),
+      items: await visibility.filter(items, i => i.entityRef, credentials),
     };
     res.json(body);
   });
 
   /** CI pushes facts per entity; all-or-nothing, then those entities are re-evaluated. */
   router.post('/facts', async (req, res) => {
-    const credentials = await caller(req);
+    const credentials = await authorized(
+      req,
+      techMigrationsFactsWritePermission,
+      'Pushing migration facts',
+    );
     const request = parseInput(factsPushSchema, req.body, 'facts payload');
     const principal = credentials.principal as {
       userEntityRef?: string;
@@ -138,7 +197,11 @@ export async function createRouter({
 
   /** Runs a full evaluation pass now (the schedule runs it too). */
   router.post('/evaluate', async (req, res) => {
-    await caller(req);
+    await authorized(
+      req,
+      techMigrationsEvaluatePermission,
+      'Running an evaluation',
+    );
     res.json(await service.evaluateAll());
   });
 

@@ -1,0 +1,8 @@
+/**
+ * The portal's permission policy, installed in the permission backend.
+ *
+ * @packageDocumentation
+ */
+export { permissionModulePolicy as default } from './module';
+export { PortalPermissionPolicy } from './policy';
+export type { PortalPolicyOptions } from './policy';
