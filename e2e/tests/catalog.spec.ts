@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { signInAsGuest } from './helpers';
+import { firstLoad, signInAsGuest } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await signInAsGuest(page);
@@ -7,22 +7,28 @@ test.beforeEach(async ({ page }) => {
 
 test('the catalog lists the sample components', async ({ page }) => {
   await page.goto('/catalog?filters[kind]=component&filters[user]=all');
-  for (const name of ['checkout-service', 'storefront-web', 'ui-kit']) {
+  await expect(
+    page.getByRole('link', { name: 'checkout-service', exact: true }),
+  ).toBeVisible(firstLoad);
+  for (const name of ['storefront-web', 'ui-kit']) {
     await expect(page.getByRole('link', { name, exact: true })).toBeVisible();
   }
 });
 
 test('a component page opens with its owner and system', async ({ page }) => {
   await page.goto('/catalog?filters[kind]=component&filters[user]=all');
-  await page
-    .getByRole('link', { name: 'checkout-service', exact: true })
-    .click();
+  const link = page.getByRole('link', {
+    name: 'checkout-service',
+    exact: true,
+  });
+  await expect(link).toBeVisible(firstLoad);
+  await link.click();
   await expect(page).toHaveURL(
     /\/catalog\/default\/component\/checkout-service/,
   );
   await expect(
     page.getByRole('heading', { name: 'checkout-service' }),
-  ).toBeVisible();
+  ).toBeVisible(firstLoad);
   const about = page.locator('article', { hasText: 'About' }).first();
   // Owners render with the group's display name (catalog/org/squads.yaml).
   await expect(
@@ -37,7 +43,7 @@ test("a squad's page shows its members", async ({ page }) => {
   await page.goto('/catalog/default/group/checkout-squad');
   await expect(
     page.getByRole('heading', { name: /checkout/i }).first(),
-  ).toBeVisible();
+  ).toBeVisible(firstLoad);
   // The guest user is a member of checkout-squad in catalog/org/users.yaml.
   await expect(page.getByText('Guest User')).toBeVisible();
 });

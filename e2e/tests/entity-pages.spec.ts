@@ -1,10 +1,14 @@
 import { expect, Page, test } from '@playwright/test';
-import { signInAsGuest, expectNoSeriousAxeViolations } from './helpers';
+import {
+  expectNoSeriousAxeViolations,
+  firstLoad,
+  signInAsGuest,
+} from './helpers';
 
 const tabs = (page: Page) => page.getByRole('tab');
 
 async function tabNames(page: Page) {
-  await expect(tabs(page).first()).toBeVisible();
+  await expect(tabs(page).first()).toBeVisible(firstLoad);
   return (await tabs(page).allTextContents()).map(t => t.trim().toLowerCase());
 }
 
@@ -73,7 +77,7 @@ test('a service without the kubernetes-id annotation explains what is missing', 
   page,
 }) => {
   await page.goto('/catalog/default/component/inventory-service/kubernetes');
-  await expect(page.getByText(/Missing Annotation/i)).toBeVisible();
+  await expect(page.getByText(/Missing Annotation/i)).toBeVisible(firstLoad);
   await expect(
     page.getByText('backstage.io/kubernetes-id').first(),
   ).toBeVisible();
@@ -91,7 +95,7 @@ for (const [name, url] of [
     await page.goto(url);
     await expect(
       page.locator('main, [role="main"], article').first(),
-    ).toBeVisible();
+    ).toBeVisible(firstLoad);
     await page.waitForLoadState('networkidle');
     // Scan the settled page: Backstage's loading spinner (an unnamed MUI progressbar) is transient. Pages such as
     // the manage page wait on several backend calls, each of which may queue behind the catalog's processing.

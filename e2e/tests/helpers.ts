@@ -1,14 +1,23 @@
 import AxeBuilder from '@axe-core/playwright';
 import { APIRequestContext, expect, Page } from '@playwright/test';
 
+/**
+ * For the first assertion after a navigation, which waits for the app to load and for its first backend answers
+ * (the catalog's entity list, an entity, a plugin's API). The e2e portal runs in dev mode (unminified app, backend
+ * compiled on the fly) on a 2-core machine shared with other runs, where those first answers were seen to take
+ * 5-15 s; later assertions on a loaded page keep Playwright's default 5 s.
+ */
+export const firstLoad = { timeout: 20_000 };
+
 /** Signs in as the development guest (user:default/guest) from the sign-in page. */
 export async function signInAsGuest(page: Page) {
   await page.goto('/');
   const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
+  await expect(enter).toBeVisible(firstLoad);
   await enter.click();
-  // Signed in once the app shell renders; navigating before that would land on the sign-in page again.
-  await expect(enter).toBeHidden();
+  // Signed in once the app shell renders (after the backend issued the guest's identity and the app asked for the
+  // user's profile); navigating before that would land on the sign-in page again.
+  await expect(enter).toBeHidden(firstLoad);
   await expect(page.getByRole('link', { name: 'Plugin health' })).toBeVisible();
 }
 

@@ -2,7 +2,7 @@ import { APIRequestContext, expect, Page, test } from '@playwright/test';
 import { readFileSync } from 'fs';
 import path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { guestToken, signInAsGuest } from './helpers';
+import { firstLoad, guestToken, signInAsGuest } from './helpers';
 
 /**
  * The expected numbers come from outside the manage plugin: the catalog says who owns what (the sample YAML, plus
@@ -107,7 +107,7 @@ async function expectTeam(
   const expected = expectedTiles(await catalogOwnedBy(request, owners));
   await expect(
     page.getByRole('heading', { level: 2, name: title }),
-  ).toBeVisible();
+  ).toBeVisible(firstLoad);
   // The manage plugin mirrors the catalog on a schedule (every 15 s in dev): an entity another test registered a
   // moment ago shows up after the next sync, so reload until it has.
   const owns = page.getByText(`What ${title} owns (${expected.owned})`);
@@ -173,5 +173,5 @@ test('any team can be looked up by name and deep-linked', async ({
   await page.goto('/manage/group/default/platform-tribe');
   await expect(
     page.getByRole('heading', { level: 2, name: 'Platform Tribe' }),
-  ).toBeVisible();
+  ).toBeVisible(firstLoad);
 });

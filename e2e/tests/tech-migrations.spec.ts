@@ -1,6 +1,7 @@
 import { APIRequestContext, expect, test } from '@playwright/test';
 import {
   ciHeaders,
+  firstLoad,
   guestToken,
   signInAsGuest,
   expectNoSeriousAxeViolations,
@@ -108,7 +109,7 @@ test('the index shows the sample migrations with their progress', async ({
   await page.getByRole('link', { name: 'Tech migrations' }).click();
   await expect(
     page.getByRole('heading', { name: 'Tech migrations' }),
-  ).toBeVisible();
+  ).toBeVisible(firstLoad);
   // The sample catalog's state (catalog/components, catalog/migrations). legacy-money-utils is exempt from Python 3
   // until 2027-03-31; after that day it counts as remaining.
   const exempted = today <= '2027-03-31' ? 1 : 0;
@@ -152,7 +153,9 @@ test('a migration ranks tribes, expands into squads, and moves a team up when CI
 }) => {
   await page.goto('/tech-migrations');
   await page.getByTestId('migration-link-node-22').click();
-  await expect(page.getByRole('heading', { name: 'Node 22' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Node 22' })).toBeVisible(
+    firstLoad,
+  );
   const tribes = page.getByTestId(/^leaderboard-tribe-/);
   const shownOrder = async (rows: typeof tribes) =>
     (
@@ -247,7 +250,7 @@ test('a migration ranks tribes, expands into squads, and moves a team up when CI
 test('an entity page lists the migrations of the entity', async ({ page }) => {
   await page.goto('/catalog/default/component/cart-service');
   const card = page.getByTestId('entity-migration-node-22');
-  await expect(card).toBeVisible();
+  await expect(card).toBeVisible(firstLoad);
   await expect(card).toContainText('Node 22');
   await expect(card).toContainText(
     "metadata.annotations['example.com/node-version'] is 18",
@@ -272,7 +275,7 @@ for (const [name, url, ready] of [
     page,
   }) => {
     await page.goto(url);
-    await expect(page.getByTestId(ready)).toBeVisible();
+    await expect(page.getByTestId(ready)).toBeVisible(firstLoad);
     await page.waitForLoadState('networkidle');
     await expectNoSeriousAxeViolations(page);
   });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { guestToken, signInAsGuest } from './helpers';
+import { firstLoad, guestToken, signInAsGuest } from './helpers';
 
 // The portal's data folder, chosen by playwright.config.ts (always set there).
 const dataDir = process.env.BACKSTAGE_DATA_DIR!;
@@ -65,7 +65,9 @@ async function runTemplate(
   fields: Record<string, string>,
 ) {
   await page.goto('/create');
-  await expect(page.getByText(template.title, { exact: true })).toBeVisible();
+  await expect(page.getByText(template.title, { exact: true })).toBeVisible(
+    firstLoad,
+  );
   await page.goto(`/create/templates/default/${template.name}`);
   for (const [label, value] of Object.entries(fields)) {
     await page.getByLabel(label, { exact: false }).first().fill(value);
