@@ -42,10 +42,9 @@ for phase in "${phases[@]}"; do
     # Two replicas on one PostgreSQL: shared catalog processing, tasks run once, kill -9 recovery.
     replicas) run_phase replicas node scripts/ops/replicas.mjs ;;
     e2e)
-      # A throwaway data folder so the e2e run neither reads nor changes the developer's data/.
-      e2e_data=$(mktemp -d)
-      run_phase e2e env BACKSTAGE_DATA_DIR="$e2e_data" yarn test:e2e
-      rm -rf "$e2e_data" ;;
+      # e2e/playwright.config.ts makes (and removes) a throwaway data folder when none is given: drop a developer's
+      # BACKSTAGE_DATA_DIR so the run neither reads nor changes their data. CI: no .only, nothing retried.
+      run_phase e2e env -u BACKSTAGE_DATA_DIR CI=true yarn test:e2e ;;
     # Production config in chromium: the built backend serving the built app, GitHub sign-in and org from the GitHub
     # stand-in, a throwaway PostgreSQL database, free ports (e2e/playwright.production.config.ts). Needs `build`.
     prod-e2e) run_phase prod-e2e env CI=true yarn workspace e2e playwright test --config playwright.production.config.ts ;;
