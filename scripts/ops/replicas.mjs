@@ -1,6 +1,9 @@
-// Horizontal scale: two backend processes (ports 7560 and 7561) on one PostgreSQL database behave as one portal.
-//  - catalog processing is shared: both replicas serve the same entities, and the database holds each entity once
-//    (refresh_state, final_entities, search documents), with each scheduled task registered once cluster-wide;
+// Horizontal scale: two backend processes (on free ports) on one PostgreSQL database behave as one portal.
+//  - catalog: both replicas serve exactly the same entities, the ones stored in final_entities;
+//  - search: the catalog's search documents are the catalog's entities, each once (by entity ref);
+//  - scheduled tasks run one at a time cluster-wide, on one schedule: for search's catalog collation and
+//    tech-migrations' evaluation (both every few seconds here), the runs logged by both replicas never overlap in
+//    time and are no more than one schedule admits (scripts/lib/run-log.mjs); `scope: local` breaks both;
 //  - each scaffolder task runs exactly once: N tasks submitted through both replicas, each executed by exactly one
 //    replica (its audit log), its event log with one "Beginning step publish", its repository with one commit;
 //  - kill -9 of the replica running a task mid-task: the other replica recovers it after the stale timeout and
@@ -10,10 +13,20 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { unpackBundle, waitFor } from '../lib/built-backend.mjs';
+import { freePorts } from '../lib/processes.mjs';
+import {
+  collationRuns,
+  evaluationRuns,
+  logEntries,
+  scheduleReport,
+} from '../lib/run-log.mjs';
 import { apiClient, scaffolderBackend } from '../lib/scaffolder-harness.mjs';
 
 const STALE_SECONDS = 5;
 const TASKS = 4;
+// The two scheduled tasks whose runs are checked, every few seconds so a minute holds a dozen runs each.
+const SCHEDULE_SECONDS = 3;
+const SCHEDULED_RUNS = 12; // runs of each task (after both replicas registered it) before the schedule is judged
 let failures = 0;
 const check = (ok, what, detail = '') => {
   console.log(
@@ -21,7 +34,12 @@ const check = (ok, what, detail = '') => {
   );
   if (!ok) failures++;
 };
-const extraConfig = `scaffolder:\n  taskRecovery:\n    staleTimeout: { seconds: ${STALE_SECONDS} }\n`;
+// ISO strings, not { seconds: 3 }: an object would merge with app-config.yaml's { minutes: 2 } into 2 min 3 s.
+const schedule = `{ frequency: PT${SCHEDULE_SECONDS}S, timeout: PT1M, initialDelay: PT1S, scope: global }`;
+const extraConfig =
+  `scaffolder:\n  taskRecovery:\n    staleTimeout: { seconds: ${STALE_SECONDS} }\n` +
+  `techMigrations:\n  schedule: ${schedule}\n` +
+  `search:\n  collators:\n    catalog:\n      schedule: ${schedule}\n`;
 const terminal = s => ['completed', 'failed', 'cancelled'].includes(s);
 const commitsOf = (dataDir, repo) =>
   execFileSync('git', ['log', '--format=%H', 'main'], {
@@ -31,17 +49,18 @@ const commitsOf = (dataDir, repo) =>
     .trim()
     .split('\n').length;
 
+const [portA, portB] = await freePorts(2);
 const bundle = unpackBundle();
 const harnessA = await scaffolderBackend({
   bundle,
   db: 'pg',
-  port: 7560,
+  port: portA,
   extraConfig,
 });
 const harnessB = await scaffolderBackend({
   bundle,
   db: 'pg',
-  port: 7561,
+  port: portB,
   extraConfig,
   replicaOf: harnessA,
 });
@@ -62,70 +81,173 @@ try {
   await sql.connect();
   const api = { A: apiClient(harnessA.base), B: apiClient(harnessB.base) };
 
-  // --- catalog: shared processing
-  const count = async q => (await sql.query(q)).rows[0].n;
-  const stable = await waitFor(
-    'the catalog to settle',
+  // --- catalog: both replicas serve the same entities from one store
+  const entityRefs = async via => {
+    const refs = [];
+    let cursor;
+    do {
+      const page = await api[via](
+        token,
+        'GET',
+        `/api/catalog/entities/by-query?fields=kind,metadata.namespace,metadata.name&limit=200${
+          cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+        }`,
+      );
+      refs.push(
+        ...page.items.map(e =>
+          `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLowerCase(),
+        ),
+      );
+      cursor = page.pageInfo?.nextCursor;
+    } while (cursor);
+    return refs.sort();
+  };
+  const storedRefs = async () =>
+    (
+      await sql.query(
+        'SELECT entity_ref FROM catalog.final_entities WHERE final_entity IS NOT NULL ORDER BY entity_ref',
+      )
+    ).rows
+      .map(r => r.entity_ref.toLowerCase())
+      .sort();
+  const same = (x, y) => x.length === y.length && x.every((v, i) => v === y[i]);
+  // Both lists and the table change while the catalog settles; compared once they agree or at the deadline.
+  let catalog;
+  await waitFor(
+    'both replicas to serve the stored catalog',
     async () => {
-      const a = await api.A(
-        token,
-        'GET',
-        '/api/catalog/entities/by-query?limit=1',
+      catalog = {
+        A: await entityRefs('A'),
+        B: await entityRefs('B'),
+        stored: await storedRefs(),
+      };
+      return (
+        catalog.A.length > 30 &&
+        same(catalog.A, catalog.B) &&
+        same(catalog.A, catalog.stored)
       );
-      const b = await api.B(
-        token,
-        'GET',
-        '/api/catalog/entities/by-query?limit=1',
-      );
-      const final = await count(
-        'SELECT count(*)::int AS n FROM catalog.final_entities WHERE final_entity IS NOT NULL',
-      );
-      return a.totalItems > 30 &&
-        a.totalItems === b.totalItems &&
-        final === a.totalItems
-        ? { a, b, final }
-        : undefined;
     },
     { timeoutMs: 120_000 },
-  );
+  ).catch(() => undefined);
+  const onlyIn = (x, y) => x.filter(v => !y.includes(v)).slice(0, 5);
   check(
-    true,
-    `catalog: both replicas serve the same ${stable.a.totalItems} entities, ${stable.final} stored once each`,
+    catalog.A.length > 30 &&
+      same(catalog.A, catalog.B) &&
+      same(catalog.A, catalog.stored) &&
+      new Set(catalog.A).size === catalog.A.length,
+    `catalog: both replicas serve the same ${catalog.A.length} entities, each once, exactly those stored (${catalog.stored.length})`,
+    `A only: ${onlyIn(catalog.A, catalog.B)}; B only: ${onlyIn(
+      catalog.B,
+      catalog.A,
+    )}; stored only: ${onlyIn(catalog.stored, catalog.A)}; listed twice by A: ${
+      catalog.A.length - new Set(catalog.A).size
+    }`,
   );
-  const dupRefresh = await count(
-    'SELECT count(*)::int AS n FROM (SELECT entity_ref FROM catalog.refresh_state GROUP BY entity_ref HAVING count(*) > 1) d',
-  );
-  const refreshRows = await count(
-    'SELECT count(*)::int AS n FROM catalog.refresh_state',
-  );
+
+  // --- search: the catalog's documents are its entities, each once (no constraint forbids a second copy: the
+  // table's key is a hash of the whole document).
+  const searchRefs = async () =>
+    (
+      await sql.query(
+        `SELECT document->'authorization'->>'resourceRef' AS ref FROM search.documents
+         WHERE type = 'software-catalog'`,
+      )
+    ).rows
+      .map(r => r.ref?.toLowerCase())
+      .sort();
+  let indexed = [];
+  await waitFor(
+    'the search index to hold the catalog',
+    async () => {
+      indexed = await searchRefs();
+      return same(indexed, catalog.stored);
+    },
+    { timeoutMs: 60_000 },
+  ).catch(() => undefined);
+  const distinct = new Set(indexed);
   check(
-    dupRefresh === 0,
-    `catalog: ${refreshRows} refresh_state rows, no entity twice (${dupRefresh} duplicated)`,
+    indexed.length >= catalog.stored.length &&
+      distinct.size === indexed.length &&
+      same(indexed, catalog.stored),
+    `search: ${indexed.length} catalog documents, one per entity (${catalog.stored.length}), none twice`,
+    `${indexed.length - distinct.size} duplicated, missing: ${onlyIn(
+      catalog.stored,
+      indexed,
+    )}`,
   );
-  const dupSearch = await count(
-    `SELECT count(*)::int AS n FROM (SELECT type, document->>'location' AS loc FROM search.documents
-     GROUP BY 1, 2 HAVING count(*) > 1) d`,
-  ).catch(() => 0);
-  check(
-    dupSearch === 0,
-    `search: no document indexed twice (${dupSearch} duplicated)`,
-  );
-  const schedulerSchemas = (
-    await sql.query(
-      `SELECT table_schema FROM information_schema.tables WHERE table_name = 'backstage_backend_tasks__tasks'`,
-    )
-  ).rows.map(r => r.table_schema);
-  const scheduled = [];
-  for (const schema of schedulerSchemas) {
-    const { rows } = await sql.query(
-      `SELECT id FROM "${schema}".backstage_backend_tasks__tasks`,
+
+  // --- scheduler: one run at a time cluster-wide, on one schedule
+  const scheduledTasks = {
+    search_index_software_catalog: collationRuns,
+    'tech-migrations:evaluate': evaluationRuns,
+  };
+  const runsOfTask = fn =>
+    Object.fromEntries(
+      Object.entries(replicas).map(([name, r]) => [
+        name,
+        fn(logEntries(r.log)),
+      ]),
     );
-    scheduled.push(...rows.map(r => `${schema}/${r.id}`));
+  // Judged from the runs that started once both replicas had registered the task (registering may move the
+  // planned start earlier): the later of the two "Registered scheduled task" log lines.
+  // With the cadence configured above (the line carries the task's settings as JSON).
+  const registrations = task =>
+    Object.values(replicas).map(
+      r =>
+        logEntries(r.log).find(
+          e =>
+            e.message.startsWith(`Registered scheduled task: ${task},`) &&
+            e.message.includes(`"cadence":"PT${SCHEDULE_SECONDS}S"`),
+        )?.at,
+    );
+  const reportOf = (task, fn) => {
+    const at = registrations(task);
+    return {
+      registered: at.filter(Boolean).length,
+      ...scheduleReport(runsOfTask(fn), {
+        frequencyMs: SCHEDULE_SECONDS * 1000,
+        since: Math.max(...at.map(t => t ?? Infinity)),
+      }),
+    };
+  };
+  await waitFor(
+    `${SCHEDULED_RUNS} runs of each scheduled task`,
+    async () =>
+      Object.entries(scheduledTasks).every(
+        ([task, fn]) => reportOf(task, fn).runs.length >= SCHEDULED_RUNS,
+      ),
+    { timeoutMs: 120_000 },
+  ).catch(() => undefined);
+  const at = t => new Date(t).toISOString().slice(11, 23);
+  for (const [task, fn] of Object.entries(scheduledTasks)) {
+    const report = reportOf(task, fn);
+    const spread = Object.entries(report.perReplica)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    check(
+      report.registered === 2 && report.runs.length >= SCHEDULED_RUNS,
+      `scheduler: ${task} registered on both replicas (every ${SCHEDULE_SECONDS} s), ${report.runs.length} runs logged since (${spread})`,
+      `registered with that cadence on ${report.registered}`,
+    );
+    check(
+      report.overlaps.length === 0,
+      `scheduler: ${task}: no two runs overlap in time`,
+      report.overlaps
+        .slice(0, 3)
+        .map(
+          ([x, y]) =>
+            `${x.replica} ${at(x.start)}-${at(x.end)} and ${y.replica} ${at(
+              y.start,
+            )}-${at(y.end)}`,
+        )
+        .join('; '),
+    );
+    check(
+      report.runs.length >= 2 && report.runs.length <= report.allowed,
+      `scheduler: ${task}: ${report.runs.length} runs, at most ${report.allowed} on one ${SCHEDULE_SECONDS} s schedule`,
+      report.runs.map(x => `${x.replica}@${at(x.start)}`).join(' '),
+    );
   }
-  check(
-    scheduled.length > 0 && new Set(scheduled).size === scheduled.length,
-    `scheduler: ${scheduled.length} scheduled tasks registered once each across both replicas (one run at a time cluster-wide)`,
-  );
 
   // --- scaffolder: each task once
   const { token: publishToken } = await api.A(
