@@ -1,6 +1,7 @@
 // The built backend on the development config, on SQLite or on a throwaway PostgreSQL database, with the probe
 // templates of scripts/recovery/fixtures registered: shared by the recovery test, the replicas test and the
 // scaffolder benchmark.
+import { execFileSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -88,6 +89,28 @@ export async function scaffolderBackend({
         )
         .join(''),
   );
+  // Interrupted (processes.mjs turns SIGINT/SIGTERM into process.exit once a backend runs): drop the database and
+  // the data folder anyway. 'exit' handlers must be synchronous, hence psql and rmSync.
+  const removeOnExit = () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (admin) {
+      execFileSync(
+        'psql',
+        [
+          '-h',
+          '127.0.0.1',
+          '-U',
+          'postgres',
+          '-d',
+          'postgres',
+          '-c',
+          `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`,
+        ],
+        { stdio: 'ignore' },
+      );
+    }
+  };
+  if (!replicaOf) process.once('exit', removeOnExit);
   return {
     base,
     port,
@@ -131,6 +154,7 @@ export async function scaffolderBackend({
       }),
     async cleanup() {
       if (replicaOf) return;
+      process.off('exit', removeOnExit);
       rmSync(dataDir, { recursive: true, force: true });
       if (admin) {
         await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
