@@ -8,7 +8,7 @@ BOOTSTRAP_BROWSER=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
-phases=("${@:-tsc lint unit build prod-e2e smoke recovery image replicas e2e}")
+phases=("${@:-tsc lint unit build prod-e2e smoke recovery image replicas breaker e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 run_phase() {
@@ -41,6 +41,9 @@ for phase in "${phases[@]}"; do
     image) run_phase image node scripts/ops/image-start.mjs ;;
     # Two replicas on one PostgreSQL: shared catalog processing, tasks run once, kill -9 recovery.
     replicas) run_phase replicas node scripts/ops/replicas.mjs ;;
+    # One caller provoking 500s (and sending NUL bytes) while five others read the catalog: no 503 for the five;
+    # the caller alone is throttled (429). Development config on PostgreSQL (scripts/ops/breaker-abuse.mjs).
+    breaker) run_phase breaker node scripts/ops/breaker-abuse.mjs ;;
     e2e)
       # e2e/playwright.config.ts makes (and removes) a throwaway data folder when none is given: drop a developer's
       # BACKSTAGE_DATA_DIR so the run neither reads nor changes their data. CI: no .only, nothing retried.

@@ -185,7 +185,7 @@ describe.each(databases.eachSupportedId())(
       let attacking = true;
       const reads = readLoop(server, () => !attacking);
       await sleep(300); // the portal is in use when the attack starts
-      const attacker = await attack(server, 'mallory', 400, 8);
+      const attacker = await attack(server, 'mallory', 500, 8);
       attacking = false;
       const readerStatuses = await reads;
 
@@ -195,7 +195,7 @@ describe.each(databases.eachSupportedId())(
       expect(count(attacker, 500)).toBeGreaterThanOrEqual(
         settings.volumeThreshold,
       );
-      expect(count(attacker, 429)).toBeGreaterThan(300);
+      expect(count(attacker, 429)).toBeGreaterThan(400);
 
       const store = await status(server);
       expect(store.state).toBe('closed');
