@@ -6,9 +6,10 @@
 //     at /, the catalog API (CI token), the catalog stored in PostgreSQL.
 //  2. unauthenticated sweep: the installed plugins are read from the backend's own start-up log ("Plugin
 //     initialization started: ..."), so plugins added later are swept too; every plugin's API refuses a request
-//     without credentials (exactly 401 or 403) and answers 404, not 401, with the CI token (so the refusal is the auth
-//     policy), except the public endpoints allowlisted below with their reason; GitHub sign-in starts (302 to GitHub's
-//     authorize URL with our client id); the anonymous signals websocket is pinned as upstream behaviour.
+//     without credentials (exactly 401 or 403) and, with the CI token, answers 404 (403 outside the token's access
+//     restrictions), not 401 (so the refusal is the auth policy), except the public endpoints allowlisted below with
+//     their reason; GitHub sign-in starts (302 to GitHub's authorize URL with our client id); the anonymous signals
+//     websocket is pinned as upstream behaviour.
 //  3. SIGTERM: a slow request and one that never completes go through the proxy plugin; after SIGTERM readiness
 //     answers 503 at once, the slow request completes, new connections are refused once the listener closes, the
 //     hung one is cut off at the drain deadline, and the process exits 0 well within ECS's 30 s grace period.
@@ -17,6 +18,7 @@ import http from 'node:http';
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import YAML from 'yaml';
 import { productionEnv, startBackend, waitFor } from '../lib/built-backend.mjs';
 import { buildImageFolder, runtimeUser } from '../lib/image.mjs';
 import { freePorts } from '../lib/processes.mjs';
@@ -27,6 +29,9 @@ const [port, upstreamPort] = await freePorts(2);
 const githubClientId = 'image-client-id';
 const base = `http://127.0.0.1:${port}`;
 const ciToken = `image-${process.pid}-${Date.now()}`;
+// A test-only static token for the plugins the production CI token may not call: notifications (it sends the signals
+// the websocket check listens for) and proxy (the SIGTERM requests). Added by the test config layer only.
+const testToken = `image-test-${process.pid}-${Date.now()}`;
 const SHUTDOWN_DELAY_S = 2; // production: 5 s; shorter here to keep the test quick
 const SLOW_MS = 6000; // longer than the delay, so the request is still in flight when the listener closes
 const DRAIN_S = 5; // production: 15 s; a request that never finishes is cut off after it
@@ -80,8 +85,9 @@ const PUBLIC = {
 };
 
 /**
- * What the sweep's probe (`GET /api/<plugin>/sweep-probe`) answers with the CI token, when not 404 (past the auth
- * policy, no such route). Either way it is not the 401 the same request gets without credentials.
+ * What the sweep's probe (`GET /api/<plugin>/sweep-probe`) answers with the CI token in a plugin its access
+ * restrictions admit, when not 404 (past the auth policy, no such route). Outside them: 403. Either way it is not
+ * the 401 the same request gets without credentials.
  */
 const WITH_TOKEN = {
   notifications: {
@@ -144,7 +150,7 @@ const messages = log =>
  * with no token is accepted as the anonymous `user:default/guest`, which receives broadcast signals but none
  * addressed to a user. Each check fails if upstream changes this, so the README is revisited.
  */
-async function signalsWebsocket(auth) {
+async function signalsWebsocket(serviceAuth) {
   const primed = await upgradeStatus(base).catch(e => e.message);
   const invalid = await upgradeStatus(base, 'not-a-token').catch(
     e => e.message,
@@ -164,12 +170,12 @@ async function signalsWebsocket(auth) {
     )
   )
     return;
-  // Sent by the CI token (a service principal) through notifications, which signals each new notification: one to a
+  // Sent by a service principal (the test's notifications token) through notifications, which signals each new notification: one to a
   // user, then one broadcast. Delivery is in order, so once the broadcast arrived the user's signal would have too.
   const send = async recipients => {
     const res = await fetch(`${base}/api/notifications/notifications`, {
       method: 'POST',
-      headers: { ...auth.headers, 'content-type': 'application/json' },
+      headers: { ...serviceAuth.headers, 'content-type': 'application/json' },
       body: JSON.stringify({
         recipients,
         payload: { title: `image test ${recipients.type}` },
@@ -234,12 +240,42 @@ async function main() {
         !existsSync(path.join(image.dir, 'node_modules/jest')),
       'image: production dependencies only (no @backstage/cli, no jest)',
     );
+    // The production config's external access as it is (an array: a config layer replaces it whole) plus the
+    // test's own token.
+    const productionAccess = YAML.parse(
+      readFileSync(path.join(image.dir, 'app-config.production.yaml'), 'utf8'),
+    ).backend.auth.externalAccess;
+    const ciScope = productionAccess.find(
+      a => a.options?.subject === 'ci',
+    )?.accessRestrictions;
+    const ciMayCall = id => !ciScope || ciScope.some(r => r.plugin === id);
     const override = path.join(image.dir, 'app-config.test.yaml');
     writeFileSync(
       override,
-      `backend:\n  listen: ':${port}'\n  lifecycle:\n    serverShutdownDelay: ${SHUTDOWN_DELAY_S}s\n` +
-        `  gracefulShutdown:\n    drainTimeout: ${DRAIN_S}s\n` +
-        `  database:\n    pluginDivisionMode: schema\n    connection:\n      database: ${db}\n`,
+      YAML.stringify({
+        backend: {
+          listen: `:${port}`,
+          lifecycle: { serverShutdownDelay: `${SHUTDOWN_DELAY_S}s` },
+          gracefulShutdown: { drainTimeout: `${DRAIN_S}s` },
+          database: {
+            pluginDivisionMode: 'schema',
+            connection: { database: db },
+          },
+          auth: {
+            externalAccess: [
+              ...productionAccess,
+              {
+                type: 'static',
+                options: { token: testToken, subject: 'image-test' },
+                accessRestrictions: [
+                  { plugin: 'notifications' },
+                  { plugin: 'proxy' },
+                ],
+              },
+            ],
+          },
+        },
+      }),
     );
     const runAs = runtimeUser(image.dir);
     backend = startBackend({
@@ -362,13 +398,18 @@ async function main() {
         // The same request with credentials gets past the auth policy to the plugin's router, which has no such
         // route: 404. So the refusal above is the auth policy, not a missing route or a broken plugin (500).
         const authed = await fetch(`${base}/api/${id}/sweep-probe`, auth);
-        const withToken = WITH_TOKEN[id];
+        const withToken = ciMayCall(id)
+          ? WITH_TOKEN[id] ?? { status: 404 }
+          : {
+              status: 403,
+              reason: "outside the CI token's access restrictions",
+            };
         results.push(
           `GET /api/${id}/sweep-probe with CI token ${authed.status}${
-            withToken ? ` (${withToken.reason})` : ''
+            withToken.reason ? ` (${withToken.reason})` : ''
           }`,
         );
-        ok &&= authed.status === (withToken?.status ?? 404);
+        ok &&= authed.status === withToken.status;
       }
       check(
         ok,
@@ -379,11 +420,14 @@ async function main() {
         }${results.join(', ')}`,
       );
     }
-    await signalsWebsocket(auth);
+    await signalsWebsocket({
+      headers: { Authorization: `Bearer ${testToken}` },
+    });
 
-    // --- SIGTERM
+    // --- SIGTERM (through the proxy plugin, with the test's token: the CI token may not call it)
+    const proxyAuth = { headers: { Authorization: `Bearer ${testToken}` } };
     const slowStarted = Date.now();
-    const slow = fetch(`${base}/api/proxy/metrics/slow`, auth).then(
+    const slow = fetch(`${base}/api/proxy/metrics/slow`, proxyAuth).then(
       async r => ({
         status: r.status,
         body: await r.text(),
@@ -391,7 +435,7 @@ async function main() {
       }),
     );
     // A request that never completes (the stock backend would wait for it until ECS's SIGKILL).
-    const hung = fetch(`${base}/api/proxy/metrics/hang`, auth).then(
+    const hung = fetch(`${base}/api/proxy/metrics/hang`, proxyAuth).then(
       r => `answered ${r.status}`,
       () => 'cut off',
     );
