@@ -249,6 +249,8 @@ export class PluginBreaker {
       isFailing(own, pct) &&
       !this.throttled.has(caller.key)
     ) {
+      // Entries are dropped lazily (when the caller returns or the status is read); keep the map bounded anyway.
+      if (this.throttled.size >= 10_000) this.currentThrottles();
       this.throttled.set(caller.key, {
         kind: caller.kind,
         failures: own.failures,
