@@ -36,6 +36,8 @@ export async function clickGithubSignIn(page: Page, login: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   const popup = await popupOpened;
   await popup.getByLabel('Username or email address').fill(login);
+  // The popup closes itself as soon as it has handed the result to the app: listen before clicking.
+  const closed = popup.waitForEvent('close');
   await popup.getByRole('button', { name: 'Authorize' }).click();
-  await popup.waitForEvent('close');
+  await closed;
 }

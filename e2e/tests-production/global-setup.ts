@@ -5,7 +5,8 @@
  * Tests read the addresses from process.env (PROD_E2E_*); the returned function stops everything.
  */
 import { execFileSync, spawn } from 'child_process';
-import { writeFileSync } from 'fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'fs';
+import os from 'os';
 import path from 'path';
 import { githubSignIn } from './github-sign-in';
 
@@ -19,7 +20,11 @@ function psql(sql: string) {
   });
 }
 
-async function startStandin(): Promise<{ url: string; stop: () => void }> {
+async function startStandin(): Promise<{
+  url: string;
+  data: string;
+  stop: () => Promise<void>;
+}> {
   const child = spawn(
     process.execPath,
     [
@@ -39,9 +44,15 @@ async function startStandin(): Promise<{ url: string; stop: () => void }> {
     });
     child.once('exit', code => reject(new Error(`stand-in exited ${code}`)));
   });
+  const { baseUrl, data } = JSON.parse(line);
   return {
-    url: JSON.parse(line).baseUrl,
-    stop: () => child.kill('SIGTERM'),
+    url: baseUrl,
+    data,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise(r => child.once('exit', r));
+    },
   };
 }
 
@@ -52,52 +63,85 @@ export default async function globalSetup() {
   );
   const [port, unusedPort] = await freePorts(2);
   const database = `prod_e2e_${process.pid}_${Date.now()}`;
-  psql(`CREATE DATABASE ${database}`);
-  const standin = await startStandin();
-  const bundle = lib.unpackBundle();
-  const base = `http://localhost:${port}`;
-  const backend = lib.startBackend({
-    bundleDir: bundle.dir,
-    name: 'production',
-    cwd: bundle.dir,
-    configs: [
-      'app-config.yaml',
-      'app-config.production.yaml',
-      path.join(root, 'e2e/app-config.production-test.yaml'),
-    ],
-    env: {
-      NODE_ENV: 'production',
-      APP_BASE_URL: base,
-      BACKEND_BASE_URL: base,
-      PROD_E2E_PORT: String(port),
-      PROD_E2E_DATABASE: database,
-      POSTGRES_HOST: '127.0.0.1',
-      POSTGRES_PORT: '5432',
-      POSTGRES_USER: 'postgres',
-      POSTGRES_PASSWORD: 'unused-with-trust-auth',
-      AUTH_GITHUB_CLIENT_ID: 'prod-e2e-client-id',
-      AUTH_GITHUB_CLIENT_SECRET: 'prod-e2e-client-secret',
-      GITHUB_STANDIN_URL: standin.url,
-      GITHUB_STANDIN_HOST: new URL(standin.url).host,
-      GITHUB_TOKEN: 'ghp_prod_e2e_integration',
-      GITHUB_ORG: 'example-org',
-      BACKEND_CI_TOKEN: CI_TOKEN,
-      // Configured in production, not exercised here: addresses where nothing listens.
-      PAGERDUTY_TOKEN: 'prod-e2e-pagerduty',
-      METRICS_API_URL: `http://127.0.0.1:${unusedPort}`,
-      METRICS_API_TOKEN: 'prod-e2e-metrics',
-      K8S_CLUSTER_URL: `https://127.0.0.1:${unusedPort}`,
-      K8S_SA_TOKEN: 'prod-e2e-k8s',
-    },
-  });
-  const logFile = path.join(root, 'e2e-test-results-production/production-backend.log');
-  const stop = async () => {
-    await backend.stop();
-    standin.stop();
-    bundle.remove();
-    psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  // Everything started is undone in reverse order, when the setup fails half-way and when the run ends.
+  const cleanups: Array<() => unknown> = [];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c();
   };
+
   try {
+    psql(`CREATE DATABASE ${database}`);
+    cleanups.push(() =>
+      psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+    );
+    const standin = await startStandin();
+    cleanups.push(standin.stop);
+    // Unpacked under the build lock: another `yarn build:backend` may be rewriting dist/ right now.
+    const bundleDir = execFileSync(
+      'flock',
+      [
+        '/tmp/backstage-build.lock',
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(
+          path.join(root, 'scripts/lib/built-backend.mjs'),
+        )}); process.stdout.write(m.unpackBundle().dir);`,
+      ],
+      { encoding: 'utf8' },
+    );
+    cleanups.push(() => rmSync(bundleDir, { recursive: true, force: true }));
+
+    const base = `http://localhost:${port}`;
+    const backend = lib.startBackend({
+      bundleDir,
+      name: 'production',
+      cwd: bundleDir,
+      configs: [
+        'app-config.yaml',
+        'app-config.production.yaml',
+        path.join(root, 'e2e/app-config.production-test.yaml'),
+      ],
+      env: {
+        NODE_ENV: 'production',
+        APP_BASE_URL: base,
+        BACKEND_BASE_URL: base,
+        PROD_E2E_PORT: String(port),
+        PROD_E2E_DATABASE: database,
+        POSTGRES_HOST: '127.0.0.1',
+        POSTGRES_PORT: '5432',
+        POSTGRES_USER: 'postgres',
+        POSTGRES_PASSWORD: 'unused-with-trust-auth',
+        AUTH_GITHUB_CLIENT_ID: 'prod-e2e-client-id',
+        AUTH_GITHUB_CLIENT_SECRET: 'prod-e2e-client-secret',
+        GITHUB_STANDIN_URL: standin.url,
+        GITHUB_STANDIN_HOST: new URL(standin.url).host,
+        GITHUB_TOKEN: 'ghp_prod_e2e_integration',
+        GITHUB_ORG: 'example-org',
+        BACKEND_CI_TOKEN: CI_TOKEN,
+        // Configured in production, not exercised here: addresses where nothing listens.
+        PAGERDUTY_TOKEN: 'prod-e2e-pagerduty',
+        METRICS_API_URL: `http://127.0.0.1:${unusedPort}`,
+        METRICS_API_TOKEN: 'prod-e2e-metrics',
+        K8S_CLUSTER_URL: `https://127.0.0.1:${unusedPort}`,
+        K8S_SA_TOKEN: 'prod-e2e-k8s',
+      },
+    });
+    // The backend's output, flushed to a file every second: tests check that no secret reached the log. At the
+    // end it is kept beside the Playwright output, for a failed run.
+    const logFile = path.join(os.tmpdir(), `${database}-backend.log`);
+    const flush = () => writeFileSync(logFile, backend.log.join('\n'));
+    const flusher = setInterval(flush, 1000);
+    cleanups.push(() => rmSync(logFile, { force: true }));
+    cleanups.push(async () => {
+      clearInterval(flusher);
+      await backend.stop();
+      flush();
+      const out = path.join(root, 'e2e-test-results-production');
+      mkdirSync(out, { recursive: true });
+      copyFileSync(logFile, path.join(out, 'production-backend.log'));
+    });
+
     await lib.waitFor(
       'readiness',
       async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
@@ -113,22 +157,14 @@ export default async function globalSetup() {
       },
       { backend, timeoutMs: 120_000 },
     );
+    process.env.PROD_E2E_BASE = base;
+    process.env.PROD_E2E_STANDIN = standin.url;
+    process.env.PROD_E2E_CI_TOKEN = CI_TOKEN;
+    process.env.PROD_E2E_STANDIN_DATA = standin.data;
+    process.env.PROD_E2E_BACKEND_LOG = logFile;
   } catch (e) {
-    // eslint-disable-next-line no-console
-    console.error(
-      backend.log
-        .filter((l: string) => !l.includes('"incomingRequest"'))
-        .slice(-60)
-        .join('\n'),
-    );
-    await stop();
+    await cleanup();
     throw e;
   }
-  process.env.PROD_E2E_BASE = base;
-  process.env.PROD_E2E_STANDIN = standin.url;
-  process.env.PROD_E2E_CI_TOKEN = CI_TOKEN;
-  return async () => {
-    writeFileSync(logFile, backend.log.join('\n'));
-    await stop();
-  };
+  return cleanup;
 }
