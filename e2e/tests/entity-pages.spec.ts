@@ -83,19 +83,35 @@ test('a service without the kubernetes-id annotation explains what is missing', 
   ).toBeVisible();
 });
 
-for (const [name, url] of [
-  ['catalog', '/catalog'],
-  ['service page', '/catalog/default/component/checkout-service'],
-  ['plugin health', '/plugin-health'],
-  ['manage page of a tribe', '/manage/group/default/payments-tribe'],
+// Each page with what shows it loaded its data: an error page (e.g. "Could not fetch catalog entities") is not the
+// page whose accessibility is being checked.
+for (const [name, url, loaded] of [
+  [
+    'catalog',
+    '/catalog',
+    (p: Page) => p.getByRole('link', { name: 'checkout-service', exact: true }),
+  ],
+  [
+    'service page',
+    '/catalog/default/component/checkout-service',
+    (p: Page) => p.getByRole('heading', { name: 'checkout-service' }),
+  ],
+  [
+    'plugin health',
+    '/plugin-health',
+    (p: Page) => p.getByTestId('state-catalog'),
+  ],
+  [
+    'manage page of a tribe',
+    '/manage/group/default/payments-tribe',
+    (p: Page) => p.getByRole('heading', { level: 2, name: 'Payments Tribe' }),
+  ],
 ] as const) {
   test(`axe finds no serious or critical accessibility violation on the ${name}`, async ({
     page,
   }) => {
     await page.goto(url);
-    await expect(
-      page.locator('main, [role="main"], article').first(),
-    ).toBeVisible(firstLoad);
+    await expect(loaded(page)).toBeVisible(firstLoad);
     await page.waitForLoadState('networkidle');
     // Scan the settled page: Backstage's loading spinner (an unnamed MUI progressbar) is transient. Pages such as
     // the manage page wait on several backend calls, each of which may queue behind the catalog's processing.
