@@ -1,9 +1,9 @@
 // Starts the built backend (yarn build:backend) twice, as it runs in production and in development, and checks
 // what a user relies on:
 //  1. production config on the real local PostgreSQL (a throwaway database per run): ready, serves the built
-//     frontend at /, serves the sample catalog to an authenticated caller, refuses an unauthenticated request (401)
-//     and offers no guest sign-in;
-//  2. development config (SQLite in a throwaway folder): the guest can sign in and read the catalog.
+//     frontend at /, serves the sample catalog (but not the sample org) to an authenticated caller, refuses an
+//     unauthenticated request (401) and offers no guest provider (404);
+//  2. development config (SQLite in a throwaway folder): the guest can sign in and read the catalog and the org.
 // Exits non-zero with the backend's log tail on the first failed check.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,10 +120,26 @@ async function production() {
         headers: { Authorization: `Bearer ${ciToken}` },
       },
     );
-    const tribes = (await groups.json()).items?.length ?? 0;
+    const tribes = (await groups.json()).items;
+    // Production's org comes from GitHub alone (catalog.providers.githubOrg; none reachable here): the sample org
+    // files are development-only, so a sample user can never sign in to production. The configured locations are
+    // Location entities from start-up on (checkout-service above came through one), so none may point at them.
+    const locations = await fetch(
+      `${base}/api/catalog/entities/by-query?filter=kind=location&fields=spec`,
+      { headers: { Authorization: `Bearer ${ciToken}` } },
+    ).then(r => r.json());
+    const targets = (locations.items ?? []).flatMap(l => [
+      ...(l.spec.target ? [l.spec.target] : []),
+      ...(l.spec.targets ?? []),
+    ]);
+    const orgTargets = targets.filter(t => /catalog\/org\//.test(t));
     check(
-      tribes >= 2,
-      `production: the sample org is in the catalog (${tribes} tribes)`,
+      groups.status === 200 &&
+        tribes.length === 0 &&
+        targets.length > 0 &&
+        orgTargets.length === 0,
+      `production: the sample org is not loaded (${tribes?.length} tribes; none of ${targets.length} location targets is an org file)`,
+      `${groups.status} ${orgTargets.join(', ')}`,
     );
     const store = new pg.Client({
       host: '127.0.0.1',
@@ -172,6 +188,18 @@ async function development() {
     check(!!token, 'development: guest sign-in works');
     await catalogHas(token, 'checkout-service');
     check(true, 'development: the guest reads the catalog');
+    const tribes = await waitFor('the sample org', async () => {
+      const res = await fetch(
+        `${base}/api/catalog/entities/by-query?filter=kind=group,spec.type=tribe`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
+      const n = (await res.json()).items?.length ?? 0;
+      return n >= 2 ? n : undefined;
+    }).catch(() => 0);
+    check(
+      tribes >= 2,
+      `development: the sample org is in the catalog (${tribes} tribes)`,
+    );
     // catalog/broken/invalid-entity.yaml is registered on purpose: it must be reported, and the rest must load.
     const reported = await waitFor(
       'the broken entity file to be reported',
