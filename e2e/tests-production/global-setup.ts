@@ -157,6 +157,19 @@ export default async function globalSetup() {
       },
       { backend, timeoutMs: 120_000 },
     );
+    // The manage page's mirror of the catalog (synced on a schedule) knows bob's team.
+    await lib.waitFor(
+      "the manage summary of bob's team",
+      async () => {
+        const { token } = await githubSignIn(base, 'bob');
+        const res = await fetch(
+          `${base}/api/manage/teams/${encodeURIComponent('group:default/checkout')}/summary`,
+          { headers: { Authorization: `Bearer ${token}` } },
+        );
+        return res.ok;
+      },
+      { backend, timeoutMs: 120_000 },
+    );
     process.env.PROD_E2E_BASE = base;
     process.env.PROD_E2E_STANDIN = standin.url;
     process.env.PROD_E2E_CI_TOKEN = CI_TOKEN;

@@ -15,8 +15,7 @@ import {
 /**
  * The golden paths under production config publish to GitHub (the stand-in) with the user's own GitHub token,
  * which the publish-token form decorator asks for (scope `repo`: Backstage's "Login Required" dialog, then GitHub's
- * consent popup) and hands to
- * the task as a secret.
+ * consent popup) and hands to the task as a secret.
  */
 const runId = Date.now().toString(36);
 
@@ -84,6 +83,9 @@ async function expectTokenOnlyUsedAsSecret(page: Page, body: Submitted) {
   return token!;
 }
 
+// A template run waits for the catalog to process what it registered: slow on a busy machine.
+test.describe.configure({ timeout: 180_000 });
+
 test.beforeEach(async ({ page }) => {
   await clickGithubSignIn(page, 'bob');
   await expect(page.getByText('Sign in using your GitHub account')).toBeHidden();
@@ -97,7 +99,7 @@ test('the service template publishes to GitHub with branch protection and regist
     Name: name,
     Description: 'Made by the production e2e test',
   });
-  await expect(page.getByRole('link', { name: 'Repository' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('link', { name: 'Repository' })).toBeVisible({ timeout: 120_000 });
   await expectTokenOnlyUsedAsSecret(page, body);
 
   const { repos, pushes } = await standinState();
@@ -124,7 +126,7 @@ test('the import template opens a pull request adding catalog-info.yaml', async 
     'Component name': `legacy-billing-${runId}`,
   });
   await expect(page.getByRole('link', { name: 'Change (pull request)' })).toBeVisible({
-    timeout: 60_000,
+    timeout: 120_000,
   });
   await expectTokenOnlyUsedAsSecret(page, body);
   const { pulls } = await standinState();
