@@ -4,8 +4,12 @@
 //  - one signed-in caller sends failing requests to the catalog (NUL bytes, and requests the catalog answers 500)
 //    while five other callers (static tokens with their own subjects) read it: the five see no 503, not one, and the
 //    attacker is throttled (429) by the catalog only, never the catalog for everyone;
-//  - the status API says so: catalog closed, the attacker listed among the throttled callers.
+//  - the status API says so: catalog closed, the attacker listed among the throttled callers;
+//  - before that, healthy load (50 connections for 15 s on the catalog, with the catalog's timeout lowered to
+//    10 ms so most responses are slow, as a 10 s timeout is under heavy queries) gets no 503 and leaves the breaker
+//    closed: slow successes never fail (a breaker counting timeouts as failures opens here).
 // Usage: yarn build:backend && node scripts/ops/breaker-abuse.mjs
+import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +65,10 @@ writeFileSync(
     '    client: pg',
     '    pluginDivisionMode: schema',
     `    connection: postgresql://postgres@127.0.0.1:5432/${db}`,
+    '  circuitBreaker:',
+    '    plugins:',
+    // Low enough that responses under load pass it: they must be reported slow, never failures.
+    '      catalog: { timeout: 10 }',
     '  auth:',
     '    externalAccess:',
     ...readerTokens.flatMap(r => [
@@ -151,6 +159,43 @@ try {
     );
   }
   check((await get(valid, guest)) === 200, 'valid by-name lookup still 200');
+
+  // Healthy load: 50 connections for 15 s from one reader; most responses are slower than the 10 ms timeout.
+  const load = await autocannon({
+    url: base + valid,
+    connections: 50,
+    duration: 15,
+    headers: { Authorization: `Bearer ${readerTokens[0].token}` },
+  });
+  const afterLoad = (
+    await (
+      await fetch(
+        `${base}/api/circuit-breaker/status`,
+        auth(readerTokens[1].token),
+      )
+    ).json()
+  ).plugins?.find(p => p.pluginId === 'catalog');
+  console.log(
+    `healthy load: ${load.requests.total} requests, p50 ${
+      load.latency.p50
+    } ms, non-2xx ${load.non2xx}, errors ${
+      load.errors
+    }; catalog ${JSON.stringify(afterLoad?.stats)}`,
+  );
+  check(
+    load.non2xx === 0 && load.errors === 0 && load.requests.total > 0,
+    'healthy load (50 connections, 15 s): every response 2xx, no 503',
+    `${load.non2xx} non-2xx, ${load.errors} errors`,
+  );
+  check(
+    afterLoad?.state === 'closed' &&
+      afterLoad.stats.timeouts > afterLoad.stats.requests / 2 &&
+      // autocannon drops its in-flight requests when it stops: past the timeout, a caller giving up counts as a
+      // failure (that is how a hung plugin shows), so at most one per connection.
+      afterLoad.stats.failures <= 50,
+    'after healthy load the catalog is closed; most responses were slow, counted as timeouts, not failures',
+    JSON.stringify({ state: afterLoad?.state, stats: afterLoad?.stats }),
+  );
 
   // The attack: the guest user (a signed-in user) sends NUL-byte and failing requests while five other
   // principals read the catalog.
