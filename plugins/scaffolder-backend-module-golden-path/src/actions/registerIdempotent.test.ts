@@ -1,9 +1,15 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createRegisterIdempotentAction } from './registerIdempotent';
+
+type AddLocationRequest = Parameters<CatalogService['addLocation']>[0];
+type Location = Awaited<
+  ReturnType<CatalogService['getLocations']>
+>['items'][number];
 
 const url = 'https://git.localhost/demo-svc/blob/main/catalog-info.yaml';
 const component: Entity = {
@@ -12,7 +18,12 @@ const component: Entity = {
   metadata: { name: 'demo-svc', namespace: 'default' },
   spec: { type: 'service', owner: 'group:default/devex-squad' },
 };
-const location = { id: 'loc-1', type: 'url', target: url };
+const location: Location = {
+  id: 'loc-1',
+  type: 'url',
+  target: url,
+  entityRef: 'location:default/generated-1',
+};
 
 describe('catalog:register:idempotent', () => {
   // The task state of one task, shared by its runs as the scaffolder's database keeps it: a recovered task's
@@ -23,10 +34,10 @@ describe('catalog:register:idempotent', () => {
   beforeEach(() => {
     checkpoints = new Map();
     catalog = catalogServiceMock.mock({
-      addLocation: jest.fn(async request =>
+      addLocation: jest.fn(async (request: AddLocationRequest) =>
         request.dryRun
           ? { location, entities: [component], exists: false }
-          : { location, entities: [] },
+          : { location, entities: [] as Entity[] },
       ),
       getLocations: jest.fn(async () => ({ items: [] })),
       getEntityByRef: jest.fn(async () => component),
@@ -109,7 +120,7 @@ describe('catalog:register:idempotent', () => {
 
   it('a location with the same target of another type does not count', async () => {
     catalog.getLocations.mockResolvedValue({
-      items: [{ id: 'loc-2', type: 'file', target: url }],
+      items: [{ ...location, id: 'loc-2', type: 'file' }],
     });
     await createRegisterIdempotentAction(catalog).handler(context().ctx);
     expect(realAdds()).toHaveLength(1);
@@ -141,10 +152,12 @@ describe('catalog:register:idempotent', () => {
   });
 
   it('passes on a failure of the registration itself unchanged', async () => {
-    catalog.addLocation.mockImplementation(async request => {
-      if (request.dryRun) return { location, entities: [component] };
-      throw new ConflictError(`Location ${url} already exists`);
-    });
+    catalog.addLocation.mockImplementation(
+      async (request: AddLocationRequest) => {
+        if (request.dryRun) return { location, entities: [component] };
+        throw new ConflictError(`Location ${url} already exists`);
+      },
+    );
     const run = createRegisterIdempotentAction(catalog).handler(context().ctx);
     await expect(run).rejects.toThrow(ConflictError);
     await expect(run).rejects.toThrow(`Location ${url} already exists`);
@@ -152,15 +165,19 @@ describe('catalog:register:idempotent', () => {
   });
 
   it('outputs no entity ref when the file holds only generated entities', async () => {
-    catalog.addLocation.mockImplementation(async request => ({
-      location,
-      entities: request.dryRun
-        ? [{ ...component, metadata: { name: 'generated-abc123' } }]
-        : [],
-    }));
+    catalog.addLocation.mockImplementation(
+      async (request: AddLocationRequest) => ({
+        location,
+        entities: request.dryRun
+          ? [{ ...component, metadata: { name: 'generated-abc123' } }]
+          : [],
+      }),
+    );
     const { ctx } = context();
     await createRegisterIdempotentAction(catalog).handler(ctx);
-    expect(ctx.output.mock.calls).toEqual([['catalogInfoUrl', url]]);
+    expect((ctx.output as jest.Mock).mock.calls).toEqual([
+      ['catalogInfoUrl', url],
+    ]);
     expect(catalog.getEntityByRef).not.toHaveBeenCalled();
   });
 
