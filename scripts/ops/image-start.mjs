@@ -21,7 +21,7 @@ import pg from 'pg';
 import YAML from 'yaml';
 import { productionEnv, startBackend, waitFor } from '../lib/built-backend.mjs';
 import { buildImageFolder, runtimeUser } from '../lib/image.mjs';
-import { freePorts } from '../lib/processes.mjs';
+import { dropDatabaseSync, freePorts, onExit } from '../lib/processes.mjs';
 import { anonymousSubscription, upgradeStatus } from '../lib/signals.mjs';
 
 // Ports the kernel says are free, so nothing else listening can answer in the backend's (or the upstream's) place.
@@ -232,6 +232,11 @@ async function main() {
   const db = `backstage_image_${process.pid}_${Date.now()}`;
   await admin.connect();
   await admin.query(`CREATE DATABASE ${db}`);
+  // If interrupted: the database dropped and the folder removed anyway (the finally below does it otherwise).
+  const cleanedUp = onExit(() => {
+    dropDatabaseSync(db);
+    image.remove();
+  });
   const upstream = await slowUpstream();
   let backend;
   try {
@@ -505,6 +510,7 @@ async function main() {
     await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await admin.end();
     image.remove();
+    cleanedUp();
   }
 }
 

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { unpackBundle, waitFor } from '../lib/built-backend.mjs';
-import { freePorts } from '../lib/processes.mjs';
+import { freePorts, onExit } from '../lib/processes.mjs';
 import {
   collationRuns,
   evaluationRuns,
@@ -51,6 +51,7 @@ const commitsOf = (dataDir, repo) =>
 
 const [portA, portB] = await freePorts(2);
 const bundle = unpackBundle();
+onExit(bundle.remove); // also when interrupted (the harness drops its database and data folder itself)
 const harnessA = await scaffolderBackend({
   bundle,
   db: 'pg',

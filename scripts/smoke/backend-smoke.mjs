@@ -16,7 +16,7 @@ import {
   unpackBundle,
   waitFor as waitForBackend,
 } from '../lib/built-backend.mjs';
-import { freePort } from '../lib/processes.mjs';
+import { dropDatabaseSync, freePort, onExit } from '../lib/processes.mjs';
 
 // A port the kernel says is free: a running `yarn dev` or another test run cannot answer in the backend's place.
 const port = await freePort();
@@ -25,6 +25,7 @@ const ciToken = `smoke-${process.pid}-${Date.now()}`;
 let failures = 0;
 let running; // the backend being checked, so waits stop when it exits
 const bundle = unpackBundle();
+onExit(bundle.remove); // also when interrupted
 const workdir = bundle.dir;
 
 function check(ok, what, detail = '') {
@@ -70,6 +71,7 @@ async function production() {
   });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${db}`);
+  const keepDatabase = onExit(() => dropDatabaseSync(db)); // dropped below, or on exit if interrupted
   const override = path.join(
     mkdtempSync(path.join(tmpdir(), 'smoke-')),
     'app-config.smoke.yaml',
@@ -162,12 +164,14 @@ async function production() {
     await backend.stop();
     if (failures) console.log(backend.log.slice(-60).join('\n'));
     await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    keepDatabase();
     await admin.end();
   }
 }
 
 async function development() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'smoke-data-'));
+  onExit(() => rmSync(dataDir, { recursive: true, force: true }));
   // The dev config listens on 7007; this moves it off the developer's port.
   const override = path.join(dataDir, 'app-config.smoke.yaml');
   writeFileSync(
