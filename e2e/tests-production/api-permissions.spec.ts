@@ -9,16 +9,28 @@ const ci = () => ({ Authorization: `Bearer ${process.env.PROD_E2E_CI_TOKEN}` });
 const month = new Date().toISOString().slice(0, 7);
 const kpis = {
   samples: [
-    { entityRef: 'group:default/checkout', kpi: 'incidents', period: month, value: 3 },
+    {
+      entityRef: 'group:default/checkout',
+      kpi: 'incidents',
+      period: month,
+      value: 3,
+    },
   ],
 };
 const facts = {
   entities: [
-    { entityRef: 'component:default/checkout-service', facts: { nodeVersion: '22.11.0' } },
+    {
+      entityRef: 'component:default/checkout-service',
+      facts: { nodeVersion: '22.11.0' },
+    },
   ],
 };
 
-async function post(path: string, headers: Record<string, string>, body: unknown) {
+async function post(
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+) {
   return fetch(`${backendUrl()}${path}`, {
     method: 'POST',
     headers: { ...headers, 'Content-Type': 'application/json' },
@@ -30,7 +42,9 @@ test("a member's KPI and fact writes are refused (403)", async () => {
   const { token } = await githubSignIn(backendUrl(), 'bob');
   const bob = { Authorization: `Bearer ${token}` };
   expect((await post('/api/manage/kpis', bob, kpis)).status).toBe(403);
-  expect((await post('/api/tech-migrations/facts', bob, facts)).status).toBe(403);
+  expect((await post('/api/tech-migrations/facts', bob, facts)).status).toBe(
+    403,
+  );
 });
 
 test("the CI token's KPI and fact writes succeed", async () => {
@@ -45,7 +59,8 @@ test("the CI token's KPI and fact writes succeed", async () => {
 test('the CI token is refused on catalog writes and by the scaffolder (403)', async () => {
   const location = await post('/api/catalog/locations', ci(), {
     type: 'url',
-    target: 'https://github.com/example-org/anything/blob/main/catalog-info.yaml',
+    target:
+      'https://github.com/example-org/anything/blob/main/catalog-info.yaml',
   });
   expect(location.status).toBe(403);
   const refresh = await post('/api/catalog/refresh', ci(), {

@@ -18,7 +18,11 @@ export const test = base.extend<{ standinChecked: void }>({
       // The browser asks every page's host for /favicon.ico (the authorize page is on the stand-in): not a GitHub
       // API call any flow makes.
       expect(
-        unimplemented.filter((u: { path: string }) => u.path !== '/favicon.ico'), 'GitHub stand-in answered 501').toEqual([]);
+        unimplemented.filter(
+          (u: { path: string }) => u.path !== '/favicon.ico',
+        ),
+        'GitHub stand-in answered 501',
+      ).toEqual([]);
     },
     { auto: true },
   ],
@@ -31,7 +35,9 @@ export { expect };
  */
 export async function clickGithubSignIn(page: Page, login: string) {
   await page.goto(backendUrl());
-  await expect(page.getByText('Sign in using your GitHub account')).toBeVisible();
+  await expect(
+    page.getByText('Sign in using your GitHub account'),
+  ).toBeVisible();
   const popupOpened = page.waitForEvent('popup');
   await page.getByRole('button', { name: 'Sign in' }).click();
   const popup = await popupOpened;

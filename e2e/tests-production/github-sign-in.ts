@@ -17,7 +17,10 @@ export async function githubSignIn(
   const jar = new Map<string, string>();
   for (const c of start.headers.getSetCookie()) {
     const [pair] = c.split(';');
-    const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+    const [name, value] = [
+      pair.slice(0, pair.indexOf('=')),
+      pair.slice(pair.indexOf('=') + 1),
+    ];
     if (value) jar.set(name, value);
   }
   const cookie = [...jar].map(([n, v]) => `${n}=${v}`).join('; ');
@@ -32,7 +35,8 @@ export async function githubSignIn(
   });
   const html = await frame.text();
   const match = html.match(/decodeURIComponent\('([^']*)'\)/);
-  if (!match) throw new Error(`unexpected handler frame: ${html.slice(0, 300)}`);
+  if (!match)
+    throw new Error(`unexpected handler frame: ${html.slice(0, 300)}`);
   const message = JSON.parse(decodeURIComponent(match[1]));
   return message.error
     ? { error: message.error }

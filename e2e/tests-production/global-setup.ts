@@ -163,7 +163,9 @@ export default async function globalSetup() {
       async () => {
         const { token } = await githubSignIn(base, 'bob');
         const res = await fetch(
-          `${base}/api/manage/teams/${encodeURIComponent('group:default/checkout')}/summary`,
+          `${base}/api/manage/teams/${encodeURIComponent(
+            'group:default/checkout',
+          )}/summary`,
           { headers: { Authorization: `Bearer ${token}` } },
         );
         return res.ok;

@@ -9,7 +9,9 @@ test('a squad member signs in with GitHub and lands on the manage page of their 
   await expect(
     page.getByRole('heading', { level: 2, name: 'Checkout Squad' }),
   ).toBeVisible();
-  await expect(page.getByText('Sign in using your GitHub account')).toBeHidden();
+  await expect(
+    page.getByText('Sign in using your GitHub account'),
+  ).toBeHidden();
 });
 
 test('a GitHub user outside the organization is refused, and told why', async ({
@@ -25,16 +27,22 @@ test('a GitHub user outside the organization is refused, and told why', async ({
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 });
 
-test('the org is GitHub\'s: teams are tribes and squads, the sample YAML org is not loaded', async () => {
+test("the org is GitHub's: teams are tribes and squads, the sample YAML org is not loaded", async () => {
   const { token } = await githubSignIn(backendUrl(), 'bob');
   const get = async (ref: string) => {
-    const res = await fetch(`${backendUrl()}/api/catalog/entities/by-name/${ref}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
+    const res = await fetch(
+      `${backendUrl()}/api/catalog/entities/by-name/${ref}`,
+      {
+        headers: { Authorization: `Bearer ${token}` },
+      },
+    );
     return res.status === 200 ? res.json() : res.status;
   };
   expect(await get('group/default/payments')).toMatchObject({
-    spec: { type: 'tribe', children: expect.arrayContaining(['checkout', 'fraud']) },
+    spec: {
+      type: 'tribe',
+      children: expect.arrayContaining(['checkout', 'fraud']),
+    },
   });
   expect(await get('group/default/checkout')).toMatchObject({
     spec: { type: 'squad', parent: 'payments', members: ['bob'] },

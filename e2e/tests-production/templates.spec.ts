@@ -19,10 +19,17 @@ import {
  */
 const runId = Date.now().toString(36);
 
-type Submitted = { values: Record<string, unknown>; secrets?: Record<string, string> };
+type Submitted = {
+  values: Record<string, unknown>;
+  secrets?: Record<string, string>;
+};
 
 /** Fills the template's first page, creates, approves the `repo` scope in the popup; returns what was submitted. */
-async function runTemplate(page: Page, name: string, fields: Record<string, string>) {
+async function runTemplate(
+  page: Page,
+  name: string,
+  fields: Record<string, string>,
+) {
   await page.goto(`${backendUrl()}/create/templates/default/${name}`);
   for (const [label, value] of Object.entries(fields)) {
     await page.getByLabel(label, { exact: false }).first().fill(value);
@@ -55,8 +62,14 @@ async function expectTokenOnlyUsedAsSecret(page: Page, body: Submitted) {
   const taskId = page.url().match(/\/tasks\/([\w-]+)/)?.[1];
   const { token: bob } = await githubSignIn(backendUrl(), 'bob');
   const headers = { Authorization: `Bearer ${bob}` };
-  const task = await fetch(`${backendUrl()}/api/scaffolder/v2/tasks/${taskId}`, { headers });
-  const events = await fetch(`${backendUrl()}/api/scaffolder/v2/tasks/${taskId}/events`, { headers });
+  const task = await fetch(
+    `${backendUrl()}/api/scaffolder/v2/tasks/${taskId}`,
+    { headers },
+  );
+  const events = await fetch(
+    `${backendUrl()}/api/scaffolder/v2/tasks/${taskId}/events`,
+    { headers },
+  );
   expect(task.status).toBe(200);
   expect(events.status).toBe(200);
   const taskText = await task.text();
@@ -79,7 +92,8 @@ async function expectTokenOnlyUsedAsSecret(page: Page, body: Submitted) {
       (r.path.startsWith('/api/') || r.path.endsWith('/git-receive-pack')),
   );
   expect(writes.length).toBeGreaterThan(0);
-  for (const w of writes) expect(w, `${w.method} ${w.path}`).toMatchObject({ token });
+  for (const w of writes)
+    expect(w, `${w.method} ${w.path}`).toMatchObject({ token });
   return token!;
 }
 
@@ -88,7 +102,9 @@ test.describe.configure({ timeout: 180_000 });
 
 test.beforeEach(async ({ page }) => {
   await clickGithubSignIn(page, 'bob');
-  await expect(page.getByText('Sign in using your GitHub account')).toBeHidden();
+  await expect(
+    page.getByText('Sign in using your GitHub account'),
+  ).toBeHidden();
 });
 
 test('the service template publishes to GitHub with branch protection and registers the component', async ({
@@ -99,33 +115,55 @@ test('the service template publishes to GitHub with branch protection and regist
     Name: name,
     Description: 'Made by the production e2e test',
   });
-  await expect(page.getByRole('link', { name: 'Repository' })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('link', { name: 'Repository' })).toBeVisible({
+    timeout: 120_000,
+  });
   await expectTokenOnlyUsedAsSecret(page, body);
 
   const { repos, pushes } = await standinState();
   const repo = repos[`example-org/${name}`];
-  expect(repo).toMatchObject({ visibility: 'internal', has_wiki: false, default_branch: 'main' });
-  expect(repo.branchProtection.main.required_pull_request_reviews).toMatchObject({
+  expect(repo).toMatchObject({
+    visibility: 'internal',
+    has_wiki: false,
+    default_branch: 'main',
+  });
+  expect(
+    repo.branchProtection.main.required_pull_request_reviews,
+  ).toMatchObject({
     required_approving_review_count: 2,
   });
-  expect(pushes.map((p: { repo: string }) => p.repo)).toContain(`example-org/${name}`);
+  expect(pushes.map((p: { repo: string }) => p.repo)).toContain(
+    `example-org/${name}`,
+  );
   const files = execFileSync('git', ['ls-tree', '-r', '--name-only', 'main'], {
-    cwd: path.join(process.env.PROD_E2E_STANDIN_DATA!, 'repos/example-org', `${name}.git`),
+    cwd: path.join(
+      process.env.PROD_E2E_STANDIN_DATA!,
+      'repos/example-org',
+      `${name}.git`,
+    ),
   }).toString();
   expect(files).toContain('catalog-info.yaml');
 
   await page.getByRole('link', { name: 'Open in catalog' }).click();
-  await expect(page.getByRole('heading', { name })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('heading', { name })).toBeVisible({
+    timeout: 30_000,
+  });
   // Owner left empty: the default-owner decorator made bob's GitHub team the owner.
-  await expect(page.getByRole('link', { name: 'Checkout Squad' }).first()).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'Checkout Squad' }).first(),
+  ).toBeVisible();
 });
 
-test('the import template opens a pull request adding catalog-info.yaml', async ({ page }) => {
+test('the import template opens a pull request adding catalog-info.yaml', async ({
+  page,
+}) => {
   const body = await runTemplate(page, 'import-repository', {
     Repository: 'legacy-billing',
     'Component name': `legacy-billing-${runId}`,
   });
-  await expect(page.getByRole('link', { name: 'Change (pull request)' })).toBeVisible({
+  await expect(
+    page.getByRole('link', { name: 'Change (pull request)' }),
+  ).toBeVisible({
     timeout: 120_000,
   });
   await expectTokenOnlyUsedAsSecret(page, body);
@@ -142,10 +180,17 @@ test('the import template opens a pull request adding catalog-info.yaml', async 
   ]);
   const git = (...args: string[]) =>
     execFileSync('git', args, {
-      cwd: path.join(process.env.PROD_E2E_STANDIN_DATA!, 'repos/example-org/legacy-billing.git'),
+      cwd: path.join(
+        process.env.PROD_E2E_STANDIN_DATA!,
+        'repos/example-org/legacy-billing.git',
+      ),
     }).toString();
-  expect(git('diff', '--name-only', 'main', 'backstage-integration').trim()).toBe('catalog-info.yaml');
-  expect(parse(git('show', 'backstage-integration:catalog-info.yaml'))).toMatchObject({
+  expect(
+    git('diff', '--name-only', 'main', 'backstage-integration').trim(),
+  ).toBe('catalog-info.yaml');
+  expect(
+    parse(git('show', 'backstage-integration:catalog-info.yaml')),
+  ).toMatchObject({
     kind: 'Component',
     metadata: { name: `legacy-billing-${runId}` },
     // Owner left empty: bob's GitHub team.

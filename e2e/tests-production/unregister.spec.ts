@@ -16,7 +16,9 @@ const entityPath = '/catalog/default/component/fraud-detector';
 
 async function openUnregister(page: Page) {
   await page.goto(`${backendUrl()}${entityPath}`);
-  await expect(page.getByRole('heading', { name: 'fraud-detector' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'fraud-detector' }),
+  ).toBeVisible();
   await page.getByTestId('menu-button').click();
   return page.getByRole('menuitem', { name: 'Unregister entity' });
 }
@@ -38,9 +40,13 @@ test.beforeAll(async () => {
   expect(res.status, await res.clone().text()).toBe(201);
 });
 
-test('a member who does not own an entity cannot unregister it', async ({ page }) => {
+test('a member who does not own an entity cannot unregister it', async ({
+  page,
+}) => {
   await clickGithubSignIn(page, 'bob');
-  await expect(page.getByText('Sign in using your GitHub account')).toBeHidden();
+  await expect(
+    page.getByText('Sign in using your GitHub account'),
+  ).toBeHidden();
   const unregister = await openUnregister(page);
   await expect(unregister).toBeVisible();
   await expect(unregister).toBeDisabled();
@@ -48,7 +54,10 @@ test('a member who does not own an entity cannot unregister it', async ({ page }
   const { token } = await githubSignIn(backendUrl(), 'bob');
   const headers = { Authorization: `Bearer ${token}` };
   const entity = await (
-    await fetch(`${backendUrl()}/api/catalog/entities/by-name/component/default/fraud-detector`, { headers })
+    await fetch(
+      `${backendUrl()}/api/catalog/entities/by-name/component/default/fraud-detector`,
+      { headers },
+    )
   ).json();
   const del = await fetch(
     `${backendUrl()}/api/catalog/entities/by-uid/${entity.metadata.uid}`,
@@ -59,7 +68,9 @@ test('a member who does not own an entity cannot unregister it', async ({ page }
 
 test('its owner can unregister it', async ({ page }) => {
   await clickGithubSignIn(page, 'carol');
-  await expect(page.getByText('Sign in using your GitHub account')).toBeHidden();
+  await expect(
+    page.getByText('Sign in using your GitHub account'),
+  ).toBeHidden();
   const unregister = await openUnregister(page);
   await expect(unregister).toBeEnabled();
   await unregister.click();
@@ -71,9 +82,12 @@ test('its owner can unregister it', async ({ page }) => {
     .poll(async () => {
       const { token } = await githubSignIn(backendUrl(), 'carol');
       return (
-        await fetch(`${backendUrl()}/api/catalog/entities/by-name/component/default/fraud-detector`, {
-          headers: { Authorization: `Bearer ${token}` },
-        })
+        await fetch(
+          `${backendUrl()}/api/catalog/entities/by-name/component/default/fraud-detector`,
+          {
+            headers: { Authorization: `Bearer ${token}` },
+          },
+        )
       ).status;
     })
     .toBe(404);

@@ -11,13 +11,16 @@ const root = path.resolve(__dirname, '../../..');
 const text = (file: string) => readFileSync(path.join(root, file), 'utf8');
 // ${NAME} and ${NAME:-fallback}, not $${escaped}, outside YAML comments
 const references = (file: string) =>
-  [...text(file).replace(/(^|\s)#.*$/gm, '').matchAll(/(?<!\$)\$\{\s*([A-Z0-9_]+)\s*(:-[^}]*)?\}/g)].map(
-    m => ({ name: m[1], fallback: m[2] !== undefined }),
-  );
+  [
+    ...text(file)
+      .replace(/(^|\s)#.*$/gm, '')
+      .matchAll(/(?<!\$)\$\{\s*([A-Z0-9_]+)\s*(:-[^}]*)?\}/g),
+  ].map(m => ({ name: m[1], fallback: m[2] !== undefined }));
 
 // Development fallbacks production may keep: neither a secret nor an address production must be told.
 const harmlessInProduction: Record<string, string> = {
-  BACKSTAGE_DATA_DIR: 'SQLite and local git folder; production uses PostgreSQL and no local git',
+  BACKSTAGE_DATA_DIR:
+    'SQLite and local git folder; production uses PostgreSQL and no local git',
   LOCAL_GIT_TOKEN_SECRET: 'scaffolder.localGit is null in production',
   PAGERDUTY_API_URL: "defaults to PagerDuty's public API",
   K8S_CLUSTER_NAME: 'a display name',
@@ -50,7 +53,7 @@ describe('backend.requiredEnvironment (production fail-fast list)', () => {
     for (const { name } of read) expect(required).toContain(name);
   });
 
-  it("lists every development fallback production inherits, unless it is harmless there", async () => {
+  it('lists every development fallback production inherits, unless it is harmless there', async () => {
     const required = await requiredEnvironment();
     const inherited = references('app-config.yaml').filter(r => r.fallback);
     expect(inherited.map(r => r.name)).toEqual(

@@ -36,6 +36,19 @@ describe('usernameMatchingUserEntityName', () => {
     });
   });
 
+  it("validates options with upstream's schema", () => {
+    expect(() =>
+      usernameMatchingUserEntityName({
+        dangerouslyAllowSignInWithoutUserInCatalog: 'yes',
+      } as any),
+    ).toThrow(/Invalid sign-in resolver options/);
+    expect(() =>
+      usernameMatchingUserEntityName({
+        dangerouslyAllowSignInWithoutUserInCatalog: false,
+      }),
+    ).not.toThrow();
+  });
+
   it('passes other failures through unchanged', async () => {
     const boom = new Error('catalog unavailable');
     const signInWithCatalogUser = jest.fn(async () => {

@@ -1,6 +1,5 @@
 import { NotAllowedError } from '@backstage/errors';
 import {
-  createSignInResolverFactory,
   OAuthAuthenticatorResult,
   SignInResolver,
 } from '@backstage/plugin-auth-node';
@@ -17,6 +16,8 @@ export function notInOrgMessage(login: string) {
   );
 }
 
+type Factory = typeof githubSignInResolvers.usernameMatchingUserEntityName;
+
 /**
  * Upstream's `usernameMatchingUserEntityName` (GitHub login `jdoe` signs in as `user:default/jdoe`), with a refusal
  * that says why. Upstream throws NotFoundError for an unknown login, which the declarative resolver list turns into
@@ -24,12 +25,14 @@ export function notInOrgMessage(login: string) {
  * entities…": a message for the portal's operators, which names nobody and reads to the user as a fault. A
  * NotAllowedError is passed through unchanged to the sign-in popup and from there to the page.
  */
-export const usernameMatchingUserEntityName = createSignInResolverFactory({
-  optionsSchema: githubSignInResolvers.usernameMatchingUserEntityName.optionsSchema,
-  create(options): SignInResolver<OAuthAuthenticatorResult<GithubProfile>> {
+export const usernameMatchingUserEntityName: Factory = Object.assign(
+  (options?: Parameters<Factory>[0]) => {
+    // Upstream's factory validates the options (its schema), then we wrap the resolver it returns.
     const upstream =
       githubSignInResolvers.usernameMatchingUserEntityName(options);
-    return async (info, ctx) => {
+    const resolver: SignInResolver<
+      OAuthAuthenticatorResult<GithubProfile>
+    > = async (info, ctx) => {
       try {
         return await upstream(info, ctx);
       } catch (error) {
@@ -39,5 +42,10 @@ export const usernameMatchingUserEntityName = createSignInResolverFactory({
         );
       }
     };
+    return resolver;
   },
-});
+  {
+    optionsJsonSchema:
+      githubSignInResolvers.usernameMatchingUserEntityName.optionsJsonSchema,
+  },
+);

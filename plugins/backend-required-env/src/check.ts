@@ -9,7 +9,9 @@ export function missingEnvironment(
 /** The start-up error for missing variables; names only, never values. */
 export function missingEnvironmentError(missing: string[]) {
   return new Error(
-    `Missing required environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}. ` +
+    `Missing required environment variable${
+      missing.length > 1 ? 's' : ''
+    }: ${missing.join(', ')}. ` +
       'The backend does not start without them (backend.requiredEnvironment; see README, Configuration).',
   );
 }

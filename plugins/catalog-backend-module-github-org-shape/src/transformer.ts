@@ -19,10 +19,7 @@ export const SQUAD = 'squad';
  * manage page and the tech-migration leaderboard walk parents at any depth, so its entities roll up to the squad
  * above it and to the tribe at the top.
  */
-export const tribeSquadTeamTransformer: TeamTransformer = async (
-  team,
-  ctx,
-) => {
+export const tribeSquadTeamTransformer: TeamTransformer = async (team, ctx) => {
   const entity = (await defaultOrganizationTeamTransformer(team, ctx)) as
     | GroupEntity
     | undefined;

@@ -95,7 +95,9 @@ describe('ConfiguredSignInPage', () => {
         throw refusal;
       }),
     );
-    await userEvent.click(await screen.findByRole('button', { name: /sign in/i }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: /sign in/i }),
+    );
     expect(
       await screen.findByText(
         "Your GitHub account mallory is not a member of the organization in the portal's catalog.",
