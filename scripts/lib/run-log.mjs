@@ -56,7 +56,9 @@ export function evaluationRuns(entries) {
  *  - overlaps: a run that started before the previous one ended (two replicas running the task at once);
  *  - allowed: the most runs one schedule admits between the first run's end and the last run's start. After a run
  *    ends, the scheduler sets the next start to max(previous planned start + frequency, release time), and no run
- *    is claimed before its planned start; so the n-th run starts at least (n - 2) periods after the first ended:
+ *    is claimed before its planned start (the poller reports a task ready only then; the claim itself only checks that
+ *    no run holds the ticket, so a whole run slipping in between another replica's poll and claim would show here as
+ *    one run too many: a real double run); so the n-th run starts at least (n - 2) periods after the first ended:
  *    n <= (lastStart - firstEnd) / frequency + 2. Replicas each running the task on their own run it about twice as
  *    often. (Holds once every replica has registered the task: registering may move the planned start earlier.)
  */

@@ -3,7 +3,8 @@
 //  - search: the catalog's search documents are the catalog's entities, each once (by entity ref);
 //  - scheduled tasks run one at a time cluster-wide, on one schedule: for search's catalog collation and
 //    tech-migrations' evaluation (both every few seconds here), the runs logged by both replicas never overlap in
-//    time and are no more than one schedule admits (scripts/lib/run-log.mjs); `scope: local` breaks both;
+//    time and are no more than one schedule admits (scripts/lib/run-log.mjs); with `scope: local` each replica runs
+//    them on its own, about twice as often, and the count fails (runs are short: an overlap is caught when one happens);
 //  - each scaffolder task runs exactly once: N tasks submitted through both replicas, each executed by exactly one
 //    replica (its audit log), its event log with one "Beginning step publish", its repository with one commit;
 //  - kill -9 of the replica running a task mid-task: the other replica recovers it after the stale timeout and
