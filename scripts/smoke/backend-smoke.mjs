@@ -72,10 +72,8 @@ async function production() {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${db}`);
   const keepDatabase = onExit(() => dropDatabaseSync(db)); // dropped below, or on exit if interrupted
-  const override = path.join(
-    mkdtempSync(path.join(tmpdir(), 'smoke-')),
-    'app-config.smoke.yaml',
-  );
+  // In the unpacked bundle, so it goes with it.
+  const override = path.join(workdir, 'app-config.smoke.yaml');
   // One database with a schema per plugin, so the run leaves a single database to drop.
   writeFileSync(
     override,
