@@ -2,8 +2,12 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { manageKpiWritePermission } from '@internal/plugin-manage-common';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  describeIssues,
+  groupRefSchema,
+  manageKpiWritePermission,
+} from '@internal/plugin-manage-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -31,9 +35,19 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    // Checked here, before any lookup: a NUL byte or a ref longer than the column is a 500 from PostgreSQL.
+    const groupRef = groupRefSchema.safeParse(req.params.groupRef);
+    if (!groupRef.success) {
+      throw new InputError(
+        `Invalid team ref: ${describeIssues(groupRef.error).replace(
+          /^\(body\): /,
+          '',
+        )}`,
+      );
+    }
     const timing = new ServerTiming();
     const summary = await summaries.getSummary(
-      req.params.groupRef,
+      groupRef.data,
       credentials,
       timing,
     );
