@@ -17,36 +17,59 @@ export function formatZodIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/**
+ * Refs are stored and looked up in `varchar(255)` columns; PostgreSQL answers a longer value or a NUL byte with an
+ * error (a 500), so both are input errors here, before any store sees them. Valid catalog refs are far shorter (kind,
+ * namespace and name are at most 63 characters each).
+ */
+export const MAX_REF_LENGTH = 255;
+
+function refSchema(what: string, parse: (value: string) => string) {
+  return z.string().transform((value, ctx) => {
+    if (value.includes('\u0000')) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `contains a NUL byte (\\u0000), which no ${what} can`,
+      });
+      return z.NEVER;
+    }
+    let ref: string;
+    try {
+      ref = parse(value).toLocaleLowerCase('en-US');
+    } catch (e) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `'${value}' is not ${
+          what === 'entity ref' ? 'an' : 'a'
+        } ${what}${what === 'entity ref' ? ' (kind:namespace/name)' : ''}`,
+      });
+      return z.NEVER;
+    }
+    if (ref.length > MAX_REF_LENGTH) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${what} is ${ref.length} characters long; at most ${MAX_REF_LENGTH} are allowed`,
+      });
+      return z.NEVER;
+    }
+    return ref;
+  });
+}
+
 /** A full entity ref (`kind:namespace/name` or `kind:name`), normalized to `kind:namespace/name` lower-case. */
-export const entityRefSchema = z.string().transform((value, ctx) => {
-  try {
-    return stringifyEntityRef(parseEntityRef(value)).toLocaleLowerCase('en-US');
-  } catch (e) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: `'${value}' is not an entity ref (kind:namespace/name)`,
-    });
-    return z.NEVER;
-  }
-});
+export const entityRefSchema = refSchema('entity ref', value =>
+  stringifyEntityRef(parseEntityRef(value)),
+);
 
 /** A group ref; `kind` defaults to group, so `checkout-squad` and `group:default/checkout-squad` are the same. */
-export const groupRefSchema = z.string().transform((value, ctx) => {
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(value, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      }),
-    ).toLocaleLowerCase('en-US');
-  } catch (e) {
-    ctx.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: `'${value}' is not a group ref`,
-    });
-    return z.NEVER;
-  }
-});
+export const groupRefSchema = refSchema('group ref', value =>
+  stringifyEntityRef(
+    parseEntityRef(value, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    }),
+  ),
+);
 
 /** `YYYY-MM-DD`; YAML parsers that turn dates into Date objects are accepted too. */
 export const isoDateSchema = z.preprocess(
@@ -163,6 +186,14 @@ export type MigrationExemption = z.infer<typeof exemptionSchema>;
 
 export const MIGRATION_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** A migration id as the API takes it in a path. */
+export const migrationIdSchema = z
+  .string()
+  .regex(
+    MIGRATION_ID,
+    'must be lower-case letters, digits and dashes (at most 63)',
+  );
+
 /** One migration, as written in `catalog/migrations/<id>.yaml`. Unknown fields are rejected. */
 export const migrationDefinitionSchema = z
   .object({
@@ -216,7 +247,11 @@ export const factsPushSchema = z
                   .string()
                   .regex(FACT_NAME, 'fact names are letters, digits, _ . - /'),
                 z.union([
-                  z.string().max(1000),
+                  // PostgreSQL refuses a NUL byte in text (a 500), and no fact needs one.
+                  z
+                    .string()
+                    .max(1000)
+                    .refine(v => !v.includes('\u0000'), 'contains a NUL byte'),
                   z.number().finite(),
                   z.boolean(),
                   z.null(),

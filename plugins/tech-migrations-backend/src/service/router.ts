@@ -17,6 +17,7 @@ import {
   formatZodIssues,
   groupRefSchema,
   MigrationEntitiesResponse,
+  migrationIdSchema,
   MigrationListResponse,
   techMigrationsEvaluatePermission,
   techMigrationsFactsWritePermission,
@@ -47,7 +48,13 @@ function parseInput<T>(
 ): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new InputError(`Invalid ${what}: ${formatZodIssues(result.error)}`);
+    // A single value (path or query parameter) has no field path of its own: its name is `what`.
+    throw new InputError(
+      `Invalid ${what}: ${formatZodIssues(result.error).replace(
+        /^\(root\): /,
+        '',
+      )}`,
+    );
   }
   return result.data;
 }
@@ -75,6 +82,10 @@ export async function createRouter({
   const caller = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
+  // Checked before any lookup: ids are stored in a varchar(63) and PostgreSQL refuses a NUL byte with an error.
+  const migrationId = (req: express.Request) =>
+    parseInput(migrationIdSchema, req.params.id, 'migration id');
+
   const authorized = async (
     req: express.Request,
     permission: BasicPermission,
@@ -101,13 +112,13 @@ export async function createRouter({
 
   router.get('/migrations/:id', async (req, res) => {
     await caller(req);
-    res.json({ migration: await service.getSummary(req.params.id) });
+    res.json({ migration: await service.getSummary(migrationId(req)) });
   });
 
   // Counts cover every entity (they are aggregates); teams the caller may not read are left out.
   router.get('/migrations/:id/leaderboard', async (req, res) => {
     const credentials = await caller(req);
-    const board = await service.leaderboard(req.params.id);
+    const board = await service.leaderboard(migrationId(req));
     const readable = await visibility.readable(
       board.tribes.flatMap(t => [t.teamRef, ...t.squads.map(s => s.teamRef)]),
       credentials,
@@ -128,7 +139,7 @@ export async function createRouter({
       typeof req.query.team === 'string'
         ? parseInput(groupRefSchema, req.query.team, 'team')
         : undefined;
-    res.json(await service.burnup(req.params.id, team));
+    res.json(await service.burnup(migrationId(req), team));
   });
 
   router.get('/migrations/:id/entities', async (req, res) => {
@@ -136,7 +147,7 @@ export async function createRouter({
     const status = parseInput(statusQuery, req.query.status, 'status');
     const body: MigrationEntitiesResponse = {
       entities: await visibility.filter(
-        await service.entities(req.params.id, status),
+        await service.entities(migrationId(req), status),
         e => e.entityRef,
         credentials,
       ),
