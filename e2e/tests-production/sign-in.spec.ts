@@ -9,6 +9,8 @@ test('a squad member signs in with GitHub and lands on the manage page of their 
   await expect(
     page.getByRole('heading', { level: 2, name: 'Checkout Squad' }),
   ).toBeVisible();
+  // Its type from the GitHub team tree (a child team), as the manage page shows it under the title.
+  await expect(page.getByText('squad', { exact: true }).first()).toBeVisible();
   await expect(
     page.getByText('Sign in using your GitHub account'),
   ).toBeHidden();
