@@ -64,6 +64,17 @@ describe('backend.requiredEnvironment (production fail-fast list)', () => {
     }
   });
 
+  it('is what the ECS task definition provides (environment or secrets)', async () => {
+    const task = JSON.parse(text('deploy/ecs-task-definition.json'));
+    const [container] = task.containerDefinitions;
+    const provided = [...container.environment, ...container.secrets].map(
+      (e: { name: string }) => e.name,
+    );
+    for (const name of await requiredEnvironment()) {
+      expect(provided).toContain(name);
+    }
+  });
+
   it('is empty in development', () => {
     expect(text('app-config.yaml')).not.toContain('requiredEnvironment');
   });
