@@ -32,8 +32,11 @@ const ENTITIES = 20_000;
 const BIG_SQUAD_ENTITIES = 500;
 const KPIS = ['cloud-cost', 'incidents', 'incident-repair-minutes', 'security-issues-critical',
   'security-issues-high', 'security-issues-medium', 'security-issues-low'];
+// The 12 months ending with the current one (UTC): the KPI API refuses future months, so fixed months would break
+// the benchmark a year earlier and age out of the trend window a year later.
+const now = new Date();
 const PERIODS = Array.from({ length: 12 }, (_, i) => {
-  const index = 2025 * 12 + 11 + i; // 2025-12 .. 2026-11
+  const index = now.getUTCFullYear() * 12 + now.getUTCMonth() - 11 + i;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 });
 
