@@ -88,7 +88,7 @@ export const hostileRawBodies: string[] = [
   '{"__proto__":{"polluted":true}}',
   '\u0000',
   '['.repeat(10_000) + ']'.repeat(10_000),
-  '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000),
+  `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
 ];
 
 /** `METHOD /path` of every route declared on an express router (its stack's route layers). */
@@ -158,12 +158,8 @@ function replaceAt(value: unknown, path: (string | number)[], by: unknown) {
 }
 
 const short = (v: unknown) => {
-  const s = JSON.stringify(v);
-  return s === undefined
-    ? String(v)
-    : s.length > 40
-    ? `${s.slice(0, 37)}...`
-    : s;
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
 
 /** Every mutation of a route's valid example, one hostile value in one place at a time. */
