@@ -15,7 +15,7 @@ import {
   FuzzRoute,
   send,
   violations,
-} from './__testUtils__/fuzz';
+} from '@internal/backend-test-utils';
 import { managePlugin } from './plugin';
 import { createRouter } from './service/router';
 

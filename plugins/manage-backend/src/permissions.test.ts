@@ -10,7 +10,7 @@ import { orgEntities } from './__fixtures__/org';
 import {
   portalPolicyConfig,
   portalPolicyFeatures,
-} from './__testUtils__/portalPolicy';
+} from '@internal/backend-test-utils';
 import { managePlugin } from './plugin';
 
 jest.setTimeout(60_000);

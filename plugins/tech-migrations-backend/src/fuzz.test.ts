@@ -20,7 +20,7 @@ import {
   FuzzRoute,
   send,
   violations,
-} from './__testUtils__/fuzz';
+} from '@internal/backend-test-utils';
 import { techMigrationsPlugin } from './plugin';
 import { createRouter } from './service/router';
 

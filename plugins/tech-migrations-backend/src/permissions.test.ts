@@ -19,7 +19,7 @@ import {
 import {
   portalPolicyConfig,
   portalPolicyFeatures,
-} from './__testUtils__/portalPolicy';
+} from '@internal/backend-test-utils';
 import { techMigrationsPlugin } from './plugin';
 
 jest.setTimeout(60_000);

@@ -16,7 +16,7 @@ import {
   FuzzRoute,
   send,
   violations,
-} from '../__testUtils__/fuzz';
+} from '@internal/backend-test-utils';
 import { circuitBreakerHttpRouterServiceFactory } from '../services/circuitBreakerHttpRouterServiceFactory';
 import { createRouter, HIDDEN_ADDRESS } from './router';
 

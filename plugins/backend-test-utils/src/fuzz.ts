@@ -4,7 +4,7 @@ import request from 'supertest';
 /**
  * Hostile-input generator for the route fuzz test. Kept free of plugin knowledge: a test lists its routes with one
  * valid example each, and every path param, query value and body field is replaced in turn by each hostile value.
- * (A copy of manage-backend's; tests are not shipped, so there is no package to share it from.)
+ * Shared by the route fuzz tests of our backend plugins (manage, tech-migrations, circuit-breaker).
  */
 
 /** One route of a router with a valid example request; the fuzzer mutates it one place at a time. */
