@@ -2,6 +2,8 @@
 // Seeds 200 squads in 20 tribes owning 20,000 entities, with 12 months of the 7 KPIs (1.68M samples), then
 // times GET /api/manage/teams/:ref/summary for a squad owning 500 entities and for its tribe of 10 squads
 // (server time from the Server-Timing header, and the client round trip), and the backend's RSS growth.
+// The backend is started twice on the same seeded database, alternating: the portal's permission policy deciding,
+// then permissions off; the last lines print the two medians side by side.
 // Usage: yarn build:backend && yarn bench:manage [--requests 30]
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import {
   unpackBundle,
   waitFor,
 } from '../lib/built-backend.mjs';
+import { freePort } from '../lib/processes.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -23,7 +26,7 @@ const { values: opts } = parseArgs({
   },
 });
 const requests = Number(opts.requests);
-const port = 7457;
+const port = await freePort();
 const base = `http://localhost:${port}`;
 const dbName = `backstage_manage_bench_${process.pid}`;
 const TRIBES = 20;
@@ -118,57 +121,86 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'manage-bench-'));
 const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
 await admin.connect();
 await admin.query(`CREATE DATABASE ${dbName}`);
-const override = path.join(dataDir, 'app-config.bench.yaml');
-// The catalog mirror is held off (first run in an hour) so it does not replace the seeded org; no demo KPIs.
-writeFileSync(
-  override,
-  `backend:\n  baseUrl: ${base}\n  listen: { port: ${port} }\n  database:\n    client: pg\n    pluginDivisionMode: schema\n` +
-    `    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }\n` +
-    `manage:\n  catalogSync: { frequency: { hours: 1 }, timeout: { minutes: 5 }, initialDelay: { hours: 1 } }\n  kpiSources: []\n`,
-);
-const backend = startBackend({
-  bundleDir: bundle.dir,
-  name: 'manage-bench',
-  cwd: path.join(bundle.dir, 'packages/backend'),
-  configs: ['../../app-config.yaml', override],
-  env: { NODE_ENV: 'development', BACKSTAGE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-});
-const db = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: dbName });
-try {
-  await waitFor('readiness', async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok, { backend });
-  const token = await guestToken(base);
-  await db.connect();
-  const seedStart = performance.now();
-  const { squad, tribe } = await seed(db);
-  const seedSeconds = (performance.now() - seedStart) / 1000;
-  const rssBefore = rssMb(backend.pid);
-  const squadRun = await time(token, squad);
-  const tribeRun = await time(token, tribe);
-  const rssAfter = rssMb(backend.pid);
 
-  console.log(`seeded ${TRIBES * SQUADS_PER_TRIBE} squads in ${TRIBES} tribes, ${ENTITIES} entities, ` +
-    `${ENTITIES * KPIS.length * PERIODS.length} KPI samples in ${seedSeconds.toFixed(1)} s (PostgreSQL)`);
-  for (const [label, run] of [[`squad owning ${squadRun.body.owned.total} entities`, squadRun],
-    [`tribe of ${tribeRun.body.subTeams.length} squads owning ${tribeRun.body.owned.total} entities`, tribeRun]]) {
-    console.log(
-      `summary, ${label}: server median ${percentile(run.server, 0.5).toFixed(1)} ms, p95 ` +
-        `${percentile(run.server, 0.95).toFixed(1)} ms (target < 200 ms); client median ` +
-        `${percentile(run.client, 0.5).toFixed(1)} ms; ${run.body.trend.length} months trended, ` +
-        `${run.body.owned.entities.length} listed`,
-    );
-    console.log(
-      `  median per part: ${Object.entries(run.parts)
-        .filter(([k]) => k !== 'total')
-        .map(([k, v]) => `${k} ${percentile(v, 0.5).toFixed(1)} ms`)
-        .join(', ')}`,
-    );
-  }
-  console.log(
-    `backend RSS ${rssBefore.toFixed(0)} MB before, ${rssAfter.toFixed(0)} MB after ${2 * (requests + 3)} summaries ` +
-      `(growth ${(rssAfter - rssBefore).toFixed(0)} MB)`,
+// The same seeded database served twice, alternating: with the portal's permission policy deciding (the guest is
+// made an ordinary member, as a product engineer is in production) and with permissions switched off, which is what
+// allow-all costs at most (allow-all still makes the same permission round trips, so the real gap is smaller).
+const MODES = {
+  policy: 'permission:\n  enabled: true\n  policy:\n    adminUsers: []\n',
+  'permissions off': 'permission:\n  enabled: false\n',
+};
+function startMode(mode) {
+  const override = path.join(dataDir, `app-config.bench-${mode.replace(' ', '-')}.yaml`);
+  // The catalog mirror is held off (first run in an hour) so it does not replace the seeded org; no demo KPIs.
+  writeFileSync(
+    override,
+    `backend:\n  baseUrl: ${base}\n  listen: { port: ${port} }\n  database:\n    client: pg\n    pluginDivisionMode: schema\n` +
+      `    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }\n` +
+      `manage:\n  catalogSync: { frequency: { hours: 1 }, timeout: { minutes: 5 }, initialDelay: { hours: 1 } }\n  kpiSources: []\n` +
+      MODES[mode],
   );
+  return startBackend({
+    bundleDir: bundle.dir,
+    name: `manage-bench (${mode})`,
+    cwd: path.join(bundle.dir, 'packages/backend'),
+    configs: ['../../app-config.yaml', override],
+    env: { NODE_ENV: 'development', BACKSTAGE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+  });
+}
+
+const db = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: dbName });
+let backend;
+try {
+  const runs = { policy: { squad: [], tribe: [] }, 'permissions off': { squad: [], tribe: [] } };
+  let seeded;
+  for (const mode of ['policy', 'permissions off', 'policy', 'permissions off']) {
+    backend = startMode(mode);
+    await waitFor('readiness', async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok, { backend });
+    const token = await guestToken(base);
+    if (!seeded) {
+      await db.connect();
+      const seedStart = performance.now();
+      const teams = await seed(db);
+      seeded = { ...teams, seconds: (performance.now() - seedStart) / 1000 };
+      console.log(`seeded ${TRIBES * SQUADS_PER_TRIBE} squads in ${TRIBES} tribes, ${ENTITIES} entities, ` +
+        `${ENTITIES * KPIS.length * PERIODS.length} KPI samples in ${seeded.seconds.toFixed(1)} s (PostgreSQL)`);
+    }
+    const rssBefore = rssMb(backend.pid);
+    const squadRun = await time(token, seeded.squad);
+    const tribeRun = await time(token, seeded.tribe);
+    const rssAfter = rssMb(backend.pid);
+    runs[mode].squad.push(...squadRun.server);
+    runs[mode].tribe.push(...tribeRun.server);
+    console.log(`[${mode}]`);
+    for (const [label, run] of [[`squad owning ${squadRun.body.owned.total} entities`, squadRun],
+      [`tribe of ${tribeRun.body.subTeams.length} squads owning ${tribeRun.body.owned.total} entities`, tribeRun]]) {
+      console.log(
+        `summary, ${label}: server median ${percentile(run.server, 0.5).toFixed(1)} ms, p95 ` +
+          `${percentile(run.server, 0.95).toFixed(1)} ms (target < 200 ms); client median ` +
+          `${percentile(run.client, 0.5).toFixed(1)} ms; ${run.body.trend.length} months trended, ` +
+          `${run.body.owned.entities.length} listed`,
+      );
+      console.log(
+        `  median per part: ${Object.entries(run.parts)
+          .filter(([k]) => k !== 'total')
+          .map(([k, v]) => `${k} ${percentile(v, 0.5).toFixed(1)} ms`)
+          .join(', ')}`,
+      );
+    }
+    console.log(
+      `backend RSS ${rssBefore.toFixed(0)} MB before, ${rssAfter.toFixed(0)} MB after ${2 * (requests + 3)} summaries ` +
+        `(growth ${(rssAfter - rssBefore).toFixed(0)} MB)`,
+    );
+    await backend.stop();
+  }
+  for (const team of ['squad', 'tribe']) {
+    const on = percentile(runs.policy[team], 0.5);
+    const off = percentile(runs['permissions off'][team], 0.5);
+    console.log(`${team} summary server median: policy ${on.toFixed(1)} ms vs permissions off ${off.toFixed(1)} ms ` +
+      `(ratio ${(on / off).toFixed(2)}, two alternating rounds each)`);
+  }
 } finally {
-  await backend.stop();
+  await backend?.stop();
   await db.end().catch(() => {});
   if (opts.keep) console.log(`kept database ${dbName}`);
   else await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
