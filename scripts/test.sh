@@ -50,7 +50,9 @@ for phase in "${phases[@]}"; do
       run_phase e2e env -u BACKSTAGE_DATA_DIR CI=true yarn test:e2e ;;
     # Production config in chromium: the built backend serving the built app, GitHub sign-in and org from the GitHub
     # stand-in, a throwaway PostgreSQL database, free ports (e2e/playwright.production.config.ts). Needs `build`.
-    prod-e2e) run_phase prod-e2e env CI=true yarn workspace e2e playwright test --config playwright.production.config.ts ;;
+    # The stand-in's own tests first (the real GitHub clients against it), then the browser suite that relies on it.
+    prod-e2e) run_phase prod-e2e bash -c "node --test 'e2e/fixtures/github-standin/*.test.mjs' &&
+      CI=true yarn workspace e2e playwright test --config playwright.production.config.ts" ;;
     *) echo "unknown phase: $phase" >&2; exit 2 ;;
   esac
 done
