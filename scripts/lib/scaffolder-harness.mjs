@@ -1,7 +1,6 @@
 // The built backend on the development config, on SQLite or on a throwaway PostgreSQL database, with the probe
 // templates of scripts/recovery/fixtures registered: shared by the recovery test, the replicas test and the
 // scaffolder benchmark.
-import { execFileSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -13,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { guestToken, startBackend, waitFor } from './built-backend.mjs';
-import { freePort } from './processes.mjs';
+import { dropDatabaseSync, freePort } from './processes.mjs';
 
 const fixtures = path.resolve(import.meta.dirname, '../recovery/fixtures');
 
@@ -93,22 +92,7 @@ export async function scaffolderBackend({
   // the data folder anyway. 'exit' handlers must be synchronous, hence psql and rmSync.
   const removeOnExit = () => {
     rmSync(dataDir, { recursive: true, force: true });
-    if (admin) {
-      execFileSync(
-        'psql',
-        [
-          '-h',
-          '127.0.0.1',
-          '-U',
-          'postgres',
-          '-d',
-          'postgres',
-          '-c',
-          `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`,
-        ],
-        { stdio: 'ignore' },
-      );
-    }
+    if (admin) dropDatabaseSync(dbName);
   };
   if (!replicaOf) process.once('exit', removeOnExit);
   return {

@@ -271,3 +271,19 @@ export function violations(outcomes: FuzzOutcome[]): string[] {
         )}`,
     );
 }
+
+/** Sends every fuzz case of every route in turn (one at a time, so a failure names its request); the outcomes. */
+export async function fuzzRoutes(
+  server: Parameters<typeof request>[0],
+  prefix: string,
+  auth: string,
+  routes: FuzzRoute[],
+): Promise<FuzzOutcome[]> {
+  const outcomes: FuzzOutcome[] = [];
+  for (const route of routes) {
+    for (const fuzzCase of fuzzCases(route)) {
+      outcomes.push(await send(server, prefix, auth, fuzzCase));
+    }
+  }
+  return outcomes;
+}

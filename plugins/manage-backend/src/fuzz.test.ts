@@ -11,9 +11,8 @@ import request from 'supertest';
 import { orgEntities } from './__fixtures__/org';
 import {
   declaredRoutes,
-  fuzzCases,
   FuzzRoute,
-  send,
+  fuzzRoutes,
   violations,
 } from '@internal/backend-test-utils';
 import { managePlugin } from './plugin';
@@ -99,12 +98,7 @@ describe.each(databases.eachSupportedId())('manage API fuzz on %s', id => {
       .send(routes[1].body as object)
       .expect(201);
 
-    const outcomes = [];
-    for (const route of routes) {
-      for (const c of fuzzCases(route)) {
-        outcomes.push(await send(server, '/api/manage', service, c));
-      }
-    }
+    const outcomes = await fuzzRoutes(server, '/api/manage', service, routes);
     expect(outcomes.length).toBeGreaterThan(300);
     expect(violations(outcomes)).toEqual([]);
   });

@@ -16,8 +16,8 @@ import {
 } from './__fixtures__/fixtures';
 import {
   declaredRoutes,
-  fuzzCases,
   FuzzRoute,
+  fuzzRoutes,
   send,
   violations,
 } from '@internal/backend-test-utils';
@@ -139,12 +139,12 @@ describe.each(databases.eachSupportedId())(
         expect([route.path, res.status]).toEqual([route.path, 200]);
       }
 
-      const outcomes = [];
-      for (const route of routes) {
-        for (const c of fuzzCases(route)) {
-          outcomes.push(await send(server, '/api/tech-migrations', service, c));
-        }
-      }
+      const outcomes = await fuzzRoutes(
+        server,
+        '/api/tech-migrations',
+        service,
+        routes,
+      );
       expect(outcomes.length).toBeGreaterThan(500);
       expect(violations(outcomes)).toEqual([]);
     });

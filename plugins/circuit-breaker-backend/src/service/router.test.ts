@@ -12,9 +12,8 @@ import request from 'supertest';
 import circuitBreakerPlugin from '..';
 import {
   declaredRoutes,
-  fuzzCases,
   FuzzRoute,
-  send,
+  fuzzRoutes,
   violations,
 } from '@internal/backend-test-utils';
 import { circuitBreakerHttpRouterServiceFactory } from '../services/circuitBreakerHttpRouterServiceFactory';
@@ -78,12 +77,12 @@ it('the route table covers every route the router declares', async () => {
 
 it('answers hostile input with a 4xx and a message, never a 5xx', async () => {
   const server = await start();
-  const outcomes = [];
-  for (const route of routes) {
-    for (const c of fuzzCases(route)) {
-      outcomes.push(await send(server, '/api/circuit-breaker', user, c));
-    }
-  }
+  const outcomes = await fuzzRoutes(
+    server,
+    '/api/circuit-breaker',
+    user,
+    routes,
+  );
   expect(outcomes.length).toBeGreaterThan(20);
   expect(violations(outcomes)).toEqual([]);
 });
