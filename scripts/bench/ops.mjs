@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startBackend, waitFor } from '../lib/built-backend.mjs';
+import { productionEnv, startBackend, waitFor } from '../lib/built-backend.mjs';
 import { buildImageFolder, folderBytes } from '../lib/image.mjs';
 
 const { values: opts } = parseArgs({
@@ -55,20 +55,8 @@ async function run(image, db) {
     name: db,
     cwd: image.dir,
     configs: ['app-config.yaml', 'app-config.production.yaml', override],
-    env: {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      APP_BASE_URL: base,
-      BACKEND_BASE_URL: base,
-      BACKEND_CI_TOKEN: ciToken,
-      POSTGRES_HOST: '127.0.0.1',
-      POSTGRES_PORT: '5432',
-      POSTGRES_USER: 'postgres',
-      POSTGRES_PASSWORD: 'unused-with-trust-auth',
-      AUTH_GITHUB_CLIENT_ID: 'bench',
-      AUTH_GITHUB_CLIENT_SECRET: 'bench',
-      GITHUB_TOKEN: 'bench',
-    },
+    // Every variable production requires (it refuses to start without them), as the image and smoke tests give.
+    env: productionEnv({ base, ciToken, LOG_LEVEL: 'warn' }),
   });
   try {
     await waitFor(
