@@ -22,6 +22,7 @@ COPY .yarn ./.yarn
 COPY packages packages
 COPY plugins plugins
 COPY e2e/package.json e2e/package.json
+COPY system-tests/package.json system-tests/package.json
 RUN find packages plugins -mindepth 2 -maxdepth 2 \! -name package.json -exec rm -rf {} \+
 
 # Stage 2: install everything, type-check and build the backend bundle (which includes the built frontend).
