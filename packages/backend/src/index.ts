@@ -116,6 +116,11 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+// The events bus across replicas: events published on one replica (signals, so notifications; catalog events)
+// reach subscribers on every replica through PostgreSQL (LISTEN/NOTIFY + a table); on SQLite it is in memory, local
+// to the process. Without it each replica only hears its own events (README, Several replicas).
+backend.add(import('@backstage/plugin-events-backend'));
+
 // notifications and signals plugins
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
