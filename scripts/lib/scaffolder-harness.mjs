@@ -1,5 +1,5 @@
 // The built backend on the development config, on SQLite or on a throwaway PostgreSQL database, with the probe
-// templates of scripts/recovery/fixtures registered: shared by the recovery test, the replicas test and the
+// templates of system-tests/fixtures registered: shared by the recovery test, the replicas test and the
 // scaffolder benchmark.
 import {
   cpSync,
@@ -14,7 +14,10 @@ import pg from 'pg';
 import { guestToken, startBackend, waitFor } from './built-backend.mjs';
 import { dropDatabaseSync, freePort } from './processes.mjs';
 
-const fixtures = path.resolve(import.meta.dirname, '../recovery/fixtures');
+const fixtures = path.resolve(
+  import.meta.dirname,
+  '../../system-tests/fixtures',
+);
 
 /** `api(token, method, url, body?)` against `base`, throwing with the response body on a non-2xx status. */
 export function apiClient(base) {
