@@ -4,4 +4,3 @@
  * @packageDocumentation
  */
 export { authModuleGithubOrgSignIn as default } from './module';
-export { usernameMatchingUserEntityName, notInOrgMessage } from './resolvers';

@@ -4,4 +4,3 @@
  * @packageDocumentation
  */
 export { catalogModuleGithubOrgShape as default } from './module';
-export { tribeSquadTeamTransformer, TRIBE, SQUAD } from './transformer';

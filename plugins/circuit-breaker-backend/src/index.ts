@@ -8,12 +8,4 @@
  */
 export { circuitBreakerPlugin as default } from './plugin';
 export { circuitBreakerHttpRouterServiceFactory } from './services/circuitBreakerHttpRouterServiceFactory';
-export {
-  circuitBreakerRegistryServiceRef,
-  CircuitBreakerRegistry,
-} from './services/CircuitBreakerRegistry';
-export {
-  readPluginBreakerConfig,
-  DEFAULT_BREAKER_SETTINGS,
-} from './services/breakerConfig';
 export { faultInjectionPlugin } from './faultInjection/faultInjectionPlugin';

@@ -1,6 +1,6 @@
 /**
- * Types shared by `@internal/plugin-circuit-breaker-backend` (which serves them at
- * `GET /api/circuit-breaker/status`) and `@internal/plugin-circuit-breaker` (the Plugin health page).
+ * Types shared by the circuit-breaker backend plugin (which serves them at `GET /api/circuit-breaker/status`) and
+ * the circuit-breaker frontend plugin (the Plugin health page).
  *
  * @packageDocumentation
  */

@@ -4,5 +4,3 @@
  * @packageDocumentation
  */
 export { permissionModulePolicy as default } from './module';
-export { PortalPermissionPolicy } from './policy';
-export type { PortalPolicyOptions } from './policy';

@@ -8,5 +8,3 @@ export {
   scaffolderModuleGoldenPath as default,
   localGitUrlReaderFactory,
 } from './module';
-export { LocalGitRemotes } from './git/LocalGitRemotes';
-export { PublishTokens } from './publishToken/PublishTokens';
