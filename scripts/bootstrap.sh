@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine that has only Node 20, npm and apt: a project-local Node 22 and yarn launcher,
-# Debian chromium for Playwright, and `yarn install --immutable` when the lockfile or a manifest changed.
+# Debian chromium for Playwright and redis-server for the system tests, and `yarn install --immutable` when the
+# lockfile or a manifest changed.
 # Fast (well under a second) when everything is already in place.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -27,6 +28,15 @@ if [ "${BOOTSTRAP_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
+# Debian's redis-server for the system tests (scripts/lib/redis.mjs starts a throwaway one per test run): the
+# production config keeps its cache in Redis (backend.cache, REDIS_URL).
+if [ "${BOOTSTRAP_REDIS:-0}" = 1 ] && [ ! -x /usr/bin/redis-server ]; then
+  echo "bootstrap: installing Debian redis-server for the system tests"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null
 fi
 
 # Re-install only when yarn.lock or a workspace manifest is newer than the last successful install.

@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
 bootstrap_start=$SECONDS
-BOOTSTRAP_BROWSER=1 "$here/bootstrap.sh"
+BOOTSTRAP_BROWSER=1 BOOTSTRAP_REDIS=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 

@@ -76,6 +76,12 @@ export default async function globalSetup() {
     );
     const standin = await startStandin();
     cleanups.push(standin.stop);
+    // The production config's shared cache (backend.cache): a throwaway Redis on a free port.
+    const { startRedis } = await import(
+      path.join(root, 'scripts/lib/redis.mjs')
+    );
+    const redis = await startRedis();
+    cleanups.push(redis.stop);
     // Unpacked under the build lock: another `yarn build:backend` may be rewriting dist/ right now.
     const bundleDir = execFileSync(
       'flock',
@@ -125,6 +131,7 @@ export default async function globalSetup() {
         METRICS_API_TOKEN: 'prod-e2e-metrics',
         K8S_CLUSTER_URL: `https://127.0.0.1:${unusedPort}`,
         K8S_SA_TOKEN: 'prod-e2e-k8s',
+        REDIS_URL: redis.url,
       },
     });
     // The backend's output, flushed to a file every second: tests check that no secret reached the log. At the

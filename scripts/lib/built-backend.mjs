@@ -16,6 +16,8 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { killOnExit } from './processes.mjs';
+import { addDevOnlyPackages } from './production-install.mjs';
+import { testRedisUrl } from './redis.mjs';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
@@ -26,6 +28,8 @@ export function unpackBundle() {
     throw new Error(`${bundle} is missing: run yarn build:backend first`);
   const dir = mkdtempSync(path.join(tmpdir(), 'backstage-bundle-'));
   execFileSync('tar', ['xzf', bundle, '-C', dir]);
+  // Not in the bundle (devDependencies): the local git publish target the development config asks for.
+  addDevOnlyPackages(dir);
   linkNodeModules(dir);
   for (const f of [
     'catalog',
@@ -134,7 +138,8 @@ export function startBackend({ bundleDir, name, cwd, configs, env, runAs }) {
 /**
  * The environment the production config needs (app-config.production.yaml's backend.requiredEnvironment: the
  * backend refuses to start without any of them), with test values: the backend and app on `base`, PostgreSQL on
- * the local server (trust auth), the CI token `ciToken`. `overrides` replace or add variables.
+ * the local server (trust auth), the CI token `ciToken`, the cache on a throwaway Redis of this test process
+ * (scripts/lib/redis.mjs, started on first use). `overrides` replace or add variables.
  */
 export function productionEnv({ base, ciToken, ...overrides }) {
   return {
@@ -155,6 +160,7 @@ export function productionEnv({ base, ciToken, ...overrides }) {
     METRICS_API_TOKEN: 'test-metrics-token',
     K8S_CLUSTER_URL: 'https://127.0.0.1:9',
     K8S_SA_TOKEN: 'test-k8s-token',
+    REDIS_URL: overrides.REDIS_URL ?? testRedisUrl(),
     ...overrides,
   };
 }
