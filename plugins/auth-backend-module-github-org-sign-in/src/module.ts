@@ -14,6 +14,8 @@ import { usernameMatchingUserEntityName } from './resolvers';
  * The GitHub auth provider (`auth.providers.github`): upstream's authenticator and resolvers, with our
  * `usernameMatchingUserEntityName`. It replaces `@backstage/plugin-auth-backend-module-github-provider` in the
  * backend and takes the same module id, so adding both fails at start instead of racing for the `github` provider.
+ *
+ * @public
  */
 export const authModuleGithubOrgSignIn = createBackendModule({
   pluginId: 'auth',

@@ -1,4 +1,8 @@
-/** The names in `required` that are unset or empty in `env` (an empty secret is as missing as an absent one). */
+/**
+ * The names in `required` that are unset or empty in `env` (an empty secret is as missing as an absent one).
+ *
+ * @public
+ */
 export function missingEnvironment(
   required: readonly string[],
   env: Record<string, string | undefined>,
@@ -6,7 +10,11 @@ export function missingEnvironment(
   return required.filter(name => !env[name]?.trim());
 }
 
-/** The start-up error for missing variables; names only, never values. */
+/**
+ * The start-up error for missing variables; names only, never values.
+ *
+ * @public
+ */
 export function missingEnvironmentError(missing: string[]) {
   return new Error(
     `Missing required environment variable${

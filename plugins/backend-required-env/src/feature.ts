@@ -8,6 +8,8 @@ import { missingEnvironment, missingEnvironmentError } from './check';
  * Checks `backend.requiredEnvironment` against the process environment. A feature loader runs when the backend
  * starts, before any plugin initializes (no database connection, no migrations, no scheduled task), so a missing
  * variable stops the start with an error naming it. Without the key (development) it checks nothing.
+ *
+ * @public
  */
 export const requiredEnvironmentCheck = createBackendFeatureLoader({
   deps: { config: coreServices.rootConfig },

@@ -7,7 +7,11 @@ import request from 'supertest';
  * Shared by the route fuzz tests of our backend plugins (manage, tech-migrations, circuit-breaker).
  */
 
-/** One route of a router with a valid example request; the fuzzer mutates it one place at a time. */
+/**
+ * One route of a router with a valid example request; the fuzzer mutates it one place at a time.
+ *
+ * @public
+ */
 export interface FuzzRoute {
   method: 'get' | 'post' | 'put' | 'delete' | 'patch';
   /** As declared in the router, e.g. `/teams/:groupRef/summary`. */
@@ -18,6 +22,7 @@ export interface FuzzRoute {
   body?: unknown;
 }
 
+/** @public */
 export interface FuzzCase {
   description: string;
   method: FuzzRoute['method'];
@@ -32,7 +37,11 @@ const deep = (depth: number): unknown => {
   return value;
 };
 
-/** Strings that cannot be stored or looked up as they are (NUL, longer than a varchar(255)), or are odd elsewhere. */
+/**
+ * Strings that cannot be stored or looked up as they are (NUL, longer than a varchar(255)), or are odd elsewhere.
+ *
+ * @public
+ */
 export const hostileStrings: string[] = [
   '',
   ' ',
@@ -57,7 +66,11 @@ export const hostileStrings: string[] = [
   ':/',
 ];
 
-/** JSON values of every wrong type and size, for body fields. */
+/**
+ * JSON values of every wrong type and size, for body fields.
+ *
+ * @public
+ */
 export const hostileValues: unknown[] = [
   ...hostileStrings,
   null,
@@ -78,7 +91,11 @@ export const hostileValues: unknown[] = [
   Array.from({ length: 20_000 }, () => 1),
 ];
 
-/** Raw request bodies that are not what a JSON route expects. */
+/**
+ * Raw request bodies that are not what a JSON route expects.
+ *
+ * @public
+ */
 export const hostileRawBodies: string[] = [
   '',
   '{',
@@ -91,7 +108,11 @@ export const hostileRawBodies: string[] = [
   `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
 ];
 
-/** `METHOD /path` of every route declared on an express router (its stack's route layers). */
+/**
+ * `METHOD /path` of every route declared on an express router (its stack's route layers).
+ *
+ * @public
+ */
 export function declaredRoutes(router: express.Router): string[] {
   const routes: string[] = [];
   for (const layer of router.stack as any[]) {
@@ -162,7 +183,11 @@ const short = (v: unknown) => {
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
 
-/** Every mutation of a route's valid example, one hostile value in one place at a time. */
+/**
+ * Every mutation of a route's valid example, one hostile value in one place at a time.
+ *
+ * @public
+ */
 export function fuzzCases(route: FuzzRoute): FuzzCase[] {
   const cases: FuzzCase[] = [];
   const params = route.params ?? {};
@@ -222,13 +247,18 @@ export function fuzzCases(route: FuzzRoute): FuzzCase[] {
   return cases;
 }
 
+/** @public */
 export interface FuzzOutcome {
   description: string;
   status: number;
   message?: string;
 }
 
-/** Sends one case; what came back, with the error message of the standard error body if any. */
+/**
+ * Sends one case; what came back, with the error message of the standard error body if any.
+ *
+ * @public
+ */
 export async function send(
   server: Parameters<typeof request>[0],
   prefix: string,
@@ -255,7 +285,11 @@ export async function send(
   };
 }
 
-/** The outcomes a fuzz pass must not have: any 5xx, or a 4xx without an error message. */
+/**
+ * The outcomes a fuzz pass must not have: any 5xx, or a 4xx without an error message.
+ *
+ * @public
+ */
 export function violations(outcomes: FuzzOutcome[]): string[] {
   return outcomes
     .filter(
@@ -272,7 +306,11 @@ export function violations(outcomes: FuzzOutcome[]): string[] {
     );
 }
 
-/** Sends every fuzz case of every route in turn (one at a time, so a failure names its request); the outcomes. */
+/**
+ * Sends every fuzz case of every route in turn (one at a time, so a failure names its request); the outcomes.
+ *
+ * @public
+ */
 export async function fuzzRoutes(
   server: Parameters<typeof request>[0],
   prefix: string,

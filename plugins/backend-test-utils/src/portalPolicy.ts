@@ -41,6 +41,8 @@ const httpAuthWithActors = createServiceFactory({
 /**
  * The portal's real policy in the real permission backend, reached over HTTP as in the portal. Only the users'
  * group memberships are given (through the user-info service), as the catalog would resolve them.
+ *
+ * @public
  */
 export function portalPolicyFeatures(memberships: Record<string, string[]>) {
   return [
@@ -64,7 +66,11 @@ export function portalPolicyFeatures(memberships: Record<string, string[]>) {
   ];
 }
 
-/** The config the portal policy reads, with `permission.enabled` as in every environment. */
+/**
+ * The config the portal policy reads, with `permission.enabled` as in every environment.
+ *
+ * @public
+ */
 export const portalPolicyConfig = {
   permission: {
     enabled: true,

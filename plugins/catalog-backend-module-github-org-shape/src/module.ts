@@ -5,6 +5,8 @@ import { tribeSquadTeamTransformer } from './transformer';
 /**
  * Sets the team transformer of `@backstage/plugin-catalog-backend-module-github-org` (which must be added to the
  * backend too): GitHub's nested teams become tribes and squads.
+ *
+ * @public
  */
 export const catalogModuleGithubOrgShape = createBackendModule({
   pluginId: 'catalog',

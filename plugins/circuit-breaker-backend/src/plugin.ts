@@ -8,6 +8,8 @@ import { circuitBreakerRegistryServiceRef } from './services/CircuitBreakerRegis
 /**
  * The `circuit-breaker` plugin: serves `GET /api/circuit-breaker/status` with the state and counters of every
  * plugin's breaker in this process. The breakers themselves come from `circuitBreakerHttpRouterServiceFactory`.
+ *
+ * @public
  */
 export const circuitBreakerPlugin = createBackendPlugin({
   pluginId: 'circuit-breaker',

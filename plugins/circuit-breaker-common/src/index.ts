@@ -5,10 +5,18 @@
  * @packageDocumentation
  */
 
-/** The state of one plugin's breaker, as opossum names it. */
+/**
+ * The state of one plugin's breaker, as opossum names it.
+ *
+ * @public
+ */
 export type BreakerState = 'closed' | 'open' | 'halfOpen' | 'disabled';
 
-/** The effective settings of one plugin's breaker: the defaults merged with its own overrides. */
+/**
+ * The effective settings of one plugin's breaker: the defaults merged with its own overrides.
+ *
+ * @public
+ */
 export interface BreakerSettings {
   /**
    * Milliseconds before a request without response headers is reported as slow. It counts as a failure only if
@@ -30,7 +38,11 @@ export interface BreakerSettings {
   rollingCountTimeout: number;
 }
 
-/** Why a breaker is open: failures seen by many distinct callers, i.e. the plugin itself is failing. */
+/**
+ * Why a breaker is open: failures seen by many distinct callers, i.e. the plugin itself is failing.
+ *
+ * @public
+ */
 export interface BreakerOpenReason {
   kind: 'outageConfirmed';
   /** Callers whose latest request failed, when the breaker opened. */
@@ -41,7 +53,11 @@ export interface BreakerOpenReason {
   at: string;
 }
 
-/** A caller whose own requests keep failing: answered 429 (on this plugin only) until `until`. */
+/**
+ * A caller whose own requests keep failing: answered 429 (on this plugin only) until `until`.
+ *
+ * @public
+ */
 export interface ThrottledCaller {
   /** The user entity ref, `service:<subject>`, or `ip:<address>` for unauthenticated callers. */
   caller: string;
@@ -52,7 +68,11 @@ export interface ThrottledCaller {
   until: string;
 }
 
-/** One plugin's breaker, with the counters of the current rolling window. */
+/**
+ * One plugin's breaker, with the counters of the current rolling window.
+ *
+ * @public
+ */
 export interface PluginBreakerStatus {
   pluginId: string;
   state: BreakerState;
@@ -81,7 +101,11 @@ export interface PluginBreakerStatus {
   throttledCount: number;
 }
 
-/** The body of `GET /api/circuit-breaker/status`. */
+/**
+ * The body of `GET /api/circuit-breaker/status`.
+ *
+ * @public
+ */
 export interface CircuitBreakerStatusResponse {
   enabled: boolean;
   plugins: PluginBreakerStatus[];

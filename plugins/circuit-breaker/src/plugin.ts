@@ -8,6 +8,7 @@ import {
 import { circuitBreakerApiRef, CircuitBreakerClient } from './api';
 import { rootRouteRef } from './routes';
 
+/** @public */
 export const circuitBreakerPlugin = createPlugin({
   id: 'circuit-breaker',
   apis: [
@@ -20,7 +21,11 @@ export const circuitBreakerPlugin = createPlugin({
   routes: { root: rootRouteRef },
 });
 
-/** The "Plugin health" page: every backend plugin's circuit breaker, its state and counters. */
+/**
+ * The "Plugin health" page: every backend plugin's circuit breaker, its state and counters.
+ *
+ * @public
+ */
 export const PluginHealthPage = circuitBreakerPlugin.provide(
   createRoutableExtension({
     name: 'PluginHealthPage',

@@ -3,9 +3,14 @@ import {
   createPlugin,
 } from '@backstage/core-plugin-api';
 
-/** Entity page cards computed from catalog annotations only (no backend). */
+/**
+ * Entity page cards computed from catalog annotations only (no backend).
+ *
+ * @public
+ */
 export const entityCardsPlugin = createPlugin({ id: 'entity-cards' });
 
+/** @public */
 export const EntityWebVitalsCard = entityCardsPlugin.provide(
   createComponentExtension({
     name: 'EntityWebVitalsCard',
@@ -18,6 +23,7 @@ export const EntityWebVitalsCard = entityCardsPlugin.provide(
   }),
 );
 
+/** @public */
 export const EntityLibraryFactsCard = entityCardsPlugin.provide(
   createComponentExtension({
     name: 'EntityLibraryFactsCard',
@@ -30,6 +36,7 @@ export const EntityLibraryFactsCard = entityCardsPlugin.provide(
   }),
 );
 
+/** @public */
 export const EntityProvidedApiDefinitions = entityCardsPlugin.provide(
   createComponentExtension({
     name: 'EntityProvidedApiDefinitions',

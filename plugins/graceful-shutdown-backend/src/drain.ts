@@ -2,7 +2,11 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** Options of {@link createServerDrainer}. */
+/**
+ * Options of {@link createServerDrainer}.
+ *
+ * @public
+ */
 export interface ServerDrainerOptions {
   /** Wait this long before closing the listener (load balancer deregistration); requests are served meanwhile. */
   delayMs: number;
@@ -16,6 +20,8 @@ export interface ServerDrainerOptions {
  * let the requests in flight finish (answering them with `Connection: close`), and close whatever is still open at
  * the deadline, including sockets upgraded to websockets, which `server.close()` would otherwise wait for forever.
  * `drain()` is idempotent: every call returns the same promise.
+ *
+ * @public
  */
 export function createServerDrainer(
   server: Server,

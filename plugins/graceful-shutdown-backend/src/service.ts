@@ -25,6 +25,8 @@ const duration = (config: Config, key: string, fallbackMs: number) =>
  *
  * Scaffolder tasks in flight are not waited for: the task worker stops claiming, the process exits, and the task's
  * heartbeat goes stale, so another replica recovers it (`scaffolder.taskRecovery`).
+ *
+ * @public
  */
 export const gracefulRootHttpRouterServiceFactory =
   rootHttpRouterServiceFactory({

@@ -7,6 +7,8 @@ import {
  * A source of KPI samples (a cost API, an incident tool, a security scanner). The plugin runs each provider on
  * its schedule (once across all replicas), validates what it returns like a push and stores it all-or-nothing,
  * with the provider's id as the samples' source.
+ *
+ * @public
  */
 export interface KpiProvider {
   /** Unique and stable: names the scheduled task and the samples' source. */
@@ -16,11 +18,16 @@ export interface KpiProvider {
   collect(): Promise<unknown[]>;
 }
 
+/** @public */
 export interface ManageKpiProvidersExtensionPoint {
   addProvider(...providers: KpiProvider[]): void;
 }
 
-/** Lets a backend module add KPI providers without touching the manage plugin. */
+/**
+ * Lets a backend module add KPI providers without touching the manage plugin.
+ *
+ * @public
+ */
 export const manageKpiProvidersExtensionPoint =
   createExtensionPoint<ManageKpiProvidersExtensionPoint>({
     id: 'manage.kpi-providers',

@@ -2,6 +2,8 @@
  * The KPIs the manage page knows. Every KPI is additive over entities and teams, so a team's value is the
  * SUM over what it owns and a tribe's the SUM over its squads; ratios (incidents per week, MTTR) are derived
  * from sums when they are shown, never stored.
+ *
+ * @public
  */
 export const KPI_NAMES = [
   /** Cloud spend of the entity in the month, USD. */
@@ -17,8 +19,10 @@ export const KPI_NAMES = [
   'security-issues-low',
 ] as const;
 
+/** @public */
 export type KpiName = (typeof KPI_NAMES)[number];
 
+/** @public */
 export const SECURITY_SEVERITIES = [
   'critical',
   'high',
@@ -26,9 +30,14 @@ export const SECURITY_SEVERITIES = [
   'low',
 ] as const;
 
+/** @public */
 export type SecuritySeverity = (typeof SECURITY_SEVERITIES)[number];
 
-/** One KPI value of one entity for one period (a calendar month, `YYYY-MM`). */
+/**
+ * One KPI value of one entity for one period (a calendar month, `YYYY-MM`).
+ *
+ * @public
+ */
 export interface KpiSample {
   entityRef: string;
   kpi: KpiName;
@@ -36,5 +45,9 @@ export interface KpiSample {
   value: number;
 }
 
-/** Number of months shown in trends. */
+/**
+ * Number of months shown in trends.
+ *
+ * @public
+ */
 export const TREND_PERIODS = 12;

@@ -1,5 +1,6 @@
 import { SecuritySeverity } from './kpis';
 
+/** @public */
 export interface TeamInfo {
   ref: string;
   title: string;
@@ -8,7 +9,11 @@ export interface TeamInfo {
   parentTitle?: string;
 }
 
-/** An entity a team (or one of its sub-teams) owns, with its KPIs for the latest period. */
+/**
+ * An entity a team (or one of its sub-teams) owns, with its KPIs for the latest period.
+ *
+ * @public
+ */
 export interface OwnedEntity {
   ref: string;
   kind: string;
@@ -23,7 +28,11 @@ export interface OwnedEntity {
   };
 }
 
-/** KPI totals of one month, summed over everything the team and its sub-teams own. */
+/**
+ * KPI totals of one month, summed over everything the team and its sub-teams own.
+ *
+ * @public
+ */
 export interface KpiPeriodTotals {
   period: string;
   cloudCost: number;
@@ -32,12 +41,14 @@ export interface KpiPeriodTotals {
   securityIssues: Record<SecuritySeverity, number>;
 }
 
+/** @public */
 export interface SubTeamSummary extends TeamInfo {
   ownedCount: number;
   /** Latest-period cloud cost of what the sub-team (and its own sub-teams) own. */
   cloudCost: number;
 }
 
+/** @public */
 export interface TeamSummary {
   team: TeamInfo;
   /** Direct sub-teams (a tribe's squads), each rolled up. */

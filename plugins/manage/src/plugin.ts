@@ -8,6 +8,7 @@ import {
 import { manageApiRef, ManageClient } from './api';
 import { rootRouteRef } from './routes';
 
+/** @public */
 export const managePlugin = createPlugin({
   id: 'manage',
   apis: [
@@ -24,6 +25,8 @@ export const managePlugin = createPlugin({
  * The personal home page: my teams, what they own and their KPIs. Deep links per team under
  * `<mount>/group/:namespace/:name`. `teamCards` are extra cards shown for the selected team (e.g. the tech
  * migrations plugin's open items), so no plugin depends on another.
+ *
+ * @public
  */
 export const ManagePage = managePlugin.provide(
   createRoutableExtension({

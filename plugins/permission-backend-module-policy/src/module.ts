@@ -5,7 +5,11 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { PortalPermissionPolicy } from './policy';
 
-/** Installs the portal's permission policy in the permission backend (in place of allow-all). */
+/**
+ * Installs the portal's permission policy in the permission backend (in place of allow-all).
+ *
+ * @public
+ */
 export const permissionModulePolicy = createBackendModule({
   pluginId: 'permission',
   moduleId: 'portal-policy',

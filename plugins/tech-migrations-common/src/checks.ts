@@ -3,7 +3,11 @@
  * (evaluation) and anything that wants to explain a check (the frontend shows `describeCheck`).
  */
 
-/** Where a fact comes from: the catalog entity (`metadata.…`, `spec.…`) or a fact pushed by CI (`facts.…`). */
+/**
+ * Where a fact comes from: the catalog entity (`metadata.…`, `spec.…`) or a fact pushed by CI (`facts.…`).
+ *
+ * @public
+ */
 export type FactPath = {
   source: 'metadata' | 'spec' | 'facts';
   /** Segments below the root, e.g. `['annotations', 'example.com/python-version']`. */
@@ -16,6 +20,8 @@ const SEGMENT =
 /**
  * Parses `metadata.annotations['example.com/python-version']`, `spec.lifecycle`, `facts.nodeVersion` or
  * `facts['ci/coverage']`. Returns an error message instead of throwing.
+ *
+ * @public
  */
 export function parseFactPath(path: string): FactPath | { error: string } {
   const root = /^(metadata|spec|facts)/.exec(path);
@@ -42,6 +48,7 @@ export function parseFactPath(path: string): FactPath | { error: string } {
   return { source: root[1] as FactPath['source'], segments };
 }
 
+/** @public */
 export type FactValue = string | number | boolean | null | undefined;
 
 /** Splits '3.9.1' / 'v22' / '22' into numbers; undefined when the value is not version-like. */
@@ -56,7 +63,11 @@ function versionParts(value: FactValue): number[] | undefined {
   return m ? m[1].split('.').map(Number) : undefined;
 }
 
-/** Compares two version-ish values segment by segment ('3.9' >= '3', '3.10' > '3.9'); undefined if not comparable. */
+/**
+ * Compares two version-ish values segment by segment ('3.9' >= '3', '3.10' > '3.9'); undefined if not comparable.
+ *
+ * @public
+ */
 export function compareVersions(
   a: FactValue,
   b: FactValue,
@@ -71,6 +82,7 @@ export function compareVersions(
   return 0;
 }
 
+/** @public */
 export const CHECK_OPERATORS = [
   'exists',
   'notExists',
@@ -83,12 +95,17 @@ export const CHECK_OPERATORS = [
   'in',
   'notIn',
 ] as const;
+/** @public */
 export type CheckOperator = (typeof CHECK_OPERATORS)[number];
 
 const norm = (v: FactValue) =>
   v === undefined || v === null ? undefined : String(v).trim().toLowerCase();
 
-/** Applies one operator to a fact's actual value. Ordering operators compare version-ish values numerically. */
+/**
+ * Applies one operator to a fact's actual value. Ordering operators compare version-ish values numerically.
+ *
+ * @public
+ */
 export function compareFact(
   actual: FactValue,
   operator: CheckOperator,

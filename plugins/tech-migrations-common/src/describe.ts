@@ -13,7 +13,11 @@ const OP_TEXT: Record<LeafCheck['operator'], string> = {
   notIn: 'is none of',
 };
 
-/** `metadata.annotations['example.com/node-version'] ≥ 22`, `any of (…, …)`. */
+/**
+ * `metadata.annotations['example.com/node-version'] ≥ 22`, `any of (…, …)`.
+ *
+ * @public
+ */
 export function describeCheck(check: Check): string {
   if ('all' in check)
     return `all of (${check.all.map(describeCheck).join('; ')})`;

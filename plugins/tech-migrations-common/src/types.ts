@@ -1,10 +1,19 @@
-/** API responses of `/api/tech-migrations`. */
+/**
+ * API responses of `/api/tech-migrations`.
+ *
+ * @public
+ */
 
 export type EntityMigrationState = 'done' | 'remaining' | 'exempt';
 
-/** on track / at risk / overdue from the burn-up trend against the target date; done when nothing remains. */
+/**
+ * on track / at risk / overdue from the burn-up trend against the target date; done when nothing remains.
+ *
+ * @public
+ */
 export type MigrationHealth = 'done' | 'onTrack' | 'atRisk' | 'overdue';
 
+/** @public */
 export interface MigrationCounts {
   done: number;
   remaining: number;
@@ -14,6 +23,7 @@ export interface MigrationCounts {
   percent: number;
 }
 
+/** @public */
 export interface MigrationSummary extends MigrationCounts {
   id: string;
   title: string;
@@ -31,30 +41,36 @@ export interface MigrationSummary extends MigrationCounts {
   evaluatedAt?: string;
 }
 
+/** @public */
 export interface DefinitionError {
   file: string;
   message: string;
 }
 
+/** @public */
 export interface MigrationListResponse {
   migrations: MigrationSummary[];
   errors: DefinitionError[];
 }
 
+/** @public */
 export interface LeaderboardTeam extends MigrationCounts {
   teamRef: string;
   title: string;
   rank: number;
 }
 
+/** @public */
 export interface LeaderboardTribe extends LeaderboardTeam {
   squads: LeaderboardTeam[];
 }
 
+/** @public */
 export interface LeaderboardResponse {
   tribes: LeaderboardTribe[];
 }
 
+/** @public */
 export interface BurnupPoint {
   day: string;
   done: number;
@@ -63,12 +79,14 @@ export interface BurnupPoint {
   total: number;
 }
 
+/** @public */
 export interface BurnupResponse {
   startDate: string;
   targetDate: string;
   points: BurnupPoint[];
 }
 
+/** @public */
 export interface MigrationEntity {
   migrationId: string;
   entityRef: string;
@@ -79,24 +97,29 @@ export interface MigrationEntity {
   detail?: string;
 }
 
+/** @public */
 export interface MigrationEntitiesResponse {
   entities: MigrationEntity[];
 }
 
+/** @public */
 export interface EntityMigrationItem extends MigrationEntity {
   migrationTitle: string;
   targetDate: string;
 }
 
+/** @public */
 export interface EntityMigrationsResponse {
   items: EntityMigrationItem[];
 }
 
+/** @public */
 export interface FactsPushResponse {
   stored: number;
   reevaluated: number;
 }
 
+/** @public */
 export interface EvaluationResult {
   migrations: number;
   entities: number;

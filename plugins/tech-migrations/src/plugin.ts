@@ -9,6 +9,7 @@ import {
 import { techMigrationsApiRef, TechMigrationsClient } from './api';
 import { rootRouteRef } from './routes';
 
+/** @public */
 export const techMigrationsPlugin = createPlugin({
   id: 'tech-migrations',
   apis: [
@@ -21,7 +22,11 @@ export const techMigrationsPlugin = createPlugin({
   routes: { root: rootRouteRef },
 });
 
-/** The migrations index (`/`) and a migration's page (`/:migrationId`). */
+/**
+ * The migrations index (`/`) and a migration's page (`/:migrationId`).
+ *
+ * @public
+ */
 export const TechMigrationsPage = techMigrationsPlugin.provide(
   createRoutableExtension({
     name: 'TechMigrationsPage',
@@ -30,7 +35,11 @@ export const TechMigrationsPage = techMigrationsPlugin.provide(
   }),
 );
 
-/** Entity page card: the migrations the entity is in scope of and its status in each. Uses `useEntity`. */
+/**
+ * Entity page card: the migrations the entity is in scope of and its status in each. Uses `useEntity`.
+ *
+ * @public
+ */
 export const EntityMigrationsCard = techMigrationsPlugin.provide(
   createComponentExtension({
     name: 'EntityMigrationsCard',
@@ -46,6 +55,8 @@ export const EntityMigrationsCard = techMigrationsPlugin.provide(
 /**
  * A team's open migration items (its own, or a tribe's with its squads'), for the manage page.
  * `groupRef` e.g. 'group:default/checkout-squad'.
+ *
+ * @public
  */
 export const TeamMigrationItemsCard: (props: {
   groupRef: string;

@@ -29,6 +29,8 @@ import { rejectNulBytes } from './rejectNulBytes';
  * Because the breaker sits after the lifecycle middleware and the credentials barrier, their 503s and 401s never
  * reach it, and because the error middleware comes after it, errors thrown by a plugin are counted by the status
  * they are rendered with. Plugins need no change.
+ *
+ * @public
  */
 export const circuitBreakerHttpRouterServiceFactory = createServiceFactory({
   service: coreServices.httpRouter,

@@ -6,11 +6,16 @@ import {
 import { ResponseError } from '@backstage/errors';
 import { CircuitBreakerStatusResponse } from '@internal/plugin-circuit-breaker-common';
 
-/** Reads the breakers' status from `GET /api/circuit-breaker/status`. */
+/**
+ * Reads the breakers' status from `GET /api/circuit-breaker/status`.
+ *
+ * @public
+ */
 export interface CircuitBreakerApi {
   getStatus(): Promise<CircuitBreakerStatusResponse>;
 }
 
+/** @public */
 export const circuitBreakerApiRef = createApiRef<CircuitBreakerApi>({
   id: 'plugin.circuit-breaker.api',
 });

@@ -6,15 +6,21 @@ import {
 import { ResponseError } from '@backstage/errors';
 import { TeamSummary } from '@internal/plugin-manage-common';
 
-/** The manage backend, `/api/manage`. */
+/**
+ * The manage backend, `/api/manage`.
+ *
+ * @public
+ */
 export interface ManageApi {
   getTeamSummary(groupRef: string): Promise<TeamSummary>;
 }
 
+/** @public */
 export const manageApiRef = createApiRef<ManageApi>({
   id: 'plugin.manage.api',
 });
 
+/** @public */
 export class ManageClient implements ManageApi {
   constructor(
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },

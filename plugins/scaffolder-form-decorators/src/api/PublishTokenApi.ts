@@ -6,11 +6,16 @@ import {
 } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 
-/** Gets a token that lets the signed-in user's tasks publish repositories. */
+/**
+ * Gets a token that lets the signed-in user's tasks publish repositories.
+ *
+ * @public
+ */
 export interface PublishTokenApi {
   getPublishToken(): Promise<string>;
 }
 
+/** @public */
 export const publishTokenApiRef = createApiRef<PublishTokenApi>({
   id: 'internal.scaffolder.publish-token',
 });
@@ -19,6 +24,8 @@ export const publishTokenApiRef = createApiRef<PublishTokenApi>({
  * Where the local git remotes are configured (development and tests), a short-lived token from the scaffolder
  * backend (`GET /api/scaffolder/local-git/publish-token`); otherwise (production) the user's own GitHub token with
  * the `repo` scope, asking for consent if needed.
+ *
+ * @public
  */
 export class PublishTokenClient implements PublishTokenApi {
   constructor(

@@ -5,6 +5,8 @@ import { createScaffolderFormDecorator } from '@backstage/plugin-scaffolder-reac
 /**
  * `default-owner`: when the form's owner field (`input.field`, default `owner`) was left empty, fills it with the
  * signed-in user's team: the first group among their ownership refs (user:default/guest → group:default/checkout-squad).
+ *
+ * @public
  */
 export const defaultOwnerDecorator = createScaffolderFormDecorator({
   id: 'default-owner',

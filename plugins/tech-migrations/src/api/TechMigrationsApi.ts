@@ -15,7 +15,11 @@ import {
   MigrationSummary,
 } from '@internal/plugin-tech-migrations-common';
 
-/** Reads `/api/tech-migrations`. */
+/**
+ * Reads `/api/tech-migrations`.
+ *
+ * @public
+ */
 export interface TechMigrationsApi {
   listMigrations(): Promise<MigrationListResponse>;
   getMigration(id: string): Promise<MigrationSummary>;
@@ -26,10 +30,12 @@ export interface TechMigrationsApi {
   getTeamItems(groupRef: string): Promise<EntityMigrationItem[]>;
 }
 
+/** @public */
 export const techMigrationsApiRef = createApiRef<TechMigrationsApi>({
   id: 'plugin.tech-migrations.api',
 });
 
+/** @public */
 export class TechMigrationsClient implements TechMigrationsApi {
   constructor(
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },

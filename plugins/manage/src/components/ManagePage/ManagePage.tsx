@@ -15,6 +15,7 @@ import { TeamSwitcher } from '../TeamSwitcher';
 import { TeamCardProps, TeamView } from '../TeamView';
 import { TeamOption, useMyTeams } from '../teams';
 
+/** @public */
 export interface ManagePageProps {
   /** Extra cards shown for the selected team, e.g. another plugin's per-team view. */
   teamCards?: ComponentType<TeamCardProps>[];

@@ -10,7 +10,11 @@ import { OwnedEntitiesCard } from '../OwnedEntitiesCard';
 import { SubTeamsCard } from '../SubTeamsCard';
 import { useTeamPath } from '../useTeamPath';
 
-/** Props every team card slot receives. */
+/**
+ * Props every team card slot receives.
+ *
+ * @public
+ */
 export interface TeamCardProps {
   groupRef: string;
 }
