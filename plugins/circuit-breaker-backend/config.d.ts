@@ -9,11 +9,6 @@ export interface Config {
       enabled?: boolean;
       /** Settings for every plugin that has no override of its own. */
       defaults?: CircuitBreakerSettings;
-      /**
-       * Test-only: load the fault-injection plugin (`GET /api/fault-injection/fail` answers 500) so end-to-end
-       * tests can open a breaker. Never set it outside test configs; the plugin refuses to run in production.
-       */
-      faultInjection?: boolean;
       /** Overrides per plugin id; only the keys given replace the defaults. */
       plugins?: {
         [pluginId: string]: CircuitBreakerSettings & {

@@ -21,6 +21,7 @@ import pg from 'pg';
 import YAML from 'yaml';
 import { productionEnv, startBackend, waitFor } from '../lib/built-backend.mjs';
 import { buildImageFolder, runtimeUser } from '../lib/image.mjs';
+import { findTestCode } from '../lib/production-install.mjs';
 import { dropDatabaseSync, freePorts, onExit } from '../lib/processes.mjs';
 import { anonymousSubscription, upgradeStatus } from '../lib/signals.mjs';
 
@@ -244,6 +245,12 @@ async function main() {
       !existsSync(path.join(image.dir, 'node_modules/@backstage/cli')) &&
         !existsSync(path.join(image.dir, 'node_modules/jest')),
       'image: production dependencies only (no @backstage/cli, no jest)',
+    );
+    const testCode = findTestCode(image.dir);
+    check(
+      !testCode.length,
+      'image: no test code (fault injection, local git)',
+      testCode.join('; '),
     );
     // The production config's external access as it is (an array: a config layer replaces it whole) plus the
     // test's own token.

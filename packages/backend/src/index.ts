@@ -1,23 +1,8 @@
-/*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
- */
-
 import { createBackend } from '@backstage/backend-defaults';
-import {
-  coreServices,
-  createBackendFeatureLoader,
-} from '@backstage/backend-plugin-api';
-import {
-  circuitBreakerHttpRouterServiceFactory,
-  faultInjectionPlugin,
-} from '@internal/plugin-circuit-breaker-backend';
-import { localGitUrlReaderFactory } from '@internal/plugin-scaffolder-backend-module-golden-path';
+import { circuitBreakerHttpRouterServiceFactory } from '@internal/plugin-circuit-breaker-backend';
 import { gracefulRootHttpRouterServiceFactory } from '@internal/backend-graceful-shutdown';
 import { requiredEnvironmentCheck } from '@internal/backend-required-env';
+import { devOnlyFeatureLoader } from './devOnlyFeatures';
 
 const backend = createBackend();
 
@@ -32,17 +17,11 @@ backend.add(gracefulRootHttpRouterServiceFactory);
 // and the status API behind the Plugin health page.
 backend.add(circuitBreakerHttpRouterServiceFactory);
 backend.add(import('@internal/plugin-circuit-breaker-backend'));
-// Test-only: a plugin that always fails, loaded only when the e2e config asks for it.
-backend.add(
-  createBackendFeatureLoader({
-    deps: { config: coreServices.rootConfig },
-    *loader({ config }) {
-      if (config.getOptionalBoolean('backend.circuitBreaker.faultInjection')) {
-        yield faultInjectionPlugin;
-      }
-    },
-  }),
-);
+
+// Development and test features (devDependencies, never in the production image), each only when the config asks
+// for it: the templates' local git publish target (scaffolder.localGit) and the e2e fault-injection plugin
+// (backend.circuitBreaker.faultInjection). See src/devOnlyFeatures.ts.
+backend.add(devOnlyFeatureLoader());
 
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
@@ -58,9 +37,8 @@ backend.add(
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-workspace-database'),
 );
-// Our golden-path actions, and URL reading of the local git remotes they publish to in dev and tests.
+// Our golden-path actions (catalog:register:idempotent).
 backend.add(import('@internal/plugin-scaffolder-backend-module-golden-path'));
-backend.add(localGitUrlReaderFactory);
 
 // Tech-migration tracker: migrations from catalog/migrations, leaderboards, burn-up (plugins/tech-migrations-backend).
 backend.add(import('@internal/plugin-tech-migrations-backend'));
@@ -70,9 +48,8 @@ backend.add(import('@backstage/plugin-techdocs-backend'));
 
 // auth plugin
 backend.add(import('@backstage/plugin-auth-backend'));
-// See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
+// Guest sign-in for development (auth.providers.guest in app-config.yaml; production configures none, so it is off).
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-// See https://backstage.io/docs/auth/guest/provider
 // GitHub sign-in (staging and production: auth.providers.github); without it /api/auth/github answers 404.
 // Upstream's GitHub provider, whose usernameMatchingUserEntityName refusal names the login and says why.
 backend.add(import('@internal/plugin-auth-backend-module-github-org-sign-in'));
@@ -88,7 +65,7 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-github-org'));
 backend.add(import('@internal/plugin-catalog-backend-module-github-org-shape'));
 
-// See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
+// Catalog processing errors in the backend log.
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin

@@ -8,4 +8,3 @@
  */
 export { circuitBreakerPlugin as default } from './plugin';
 export { circuitBreakerHttpRouterServiceFactory } from './services/circuitBreakerHttpRouterServiceFactory';
-export { faultInjectionPlugin } from './faultInjection/faultInjectionPlugin';

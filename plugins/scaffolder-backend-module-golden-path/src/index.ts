@@ -1,10 +1,14 @@
 /**
- * Golden-path scaffolder actions: local git remotes for development and tests (`publish:git-local`,
- * `publish:git-local:change`) and an idempotent `catalog:register:idempotent` for restartable templates.
+ * Golden-path scaffolder actions that run in production: `catalog:register:idempotent` for restartable templates.
+ * `checkpointOnce` and `readTestPause` are shared with the dev-only local git module, whose actions checkpoint the
+ * same way.
  *
  * @packageDocumentation
  */
+export { scaffolderModuleGoldenPath as default } from './module';
 export {
-  scaffolderModuleGoldenPath as default,
-  localGitUrlReaderFactory,
-} from './module';
+  checkpointOnce,
+  type CheckpointContext,
+  type CheckpointValue,
+} from './actions/checkpointOnce';
+export { readTestPause, type TestPause } from './config';

@@ -1,10 +1,15 @@
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { TestPause } from '../config';
 
-/** What our checkpoints store: plain strings (JSON, as the task state in the database needs). */
-type Stored = string | null | { [key: string]: string };
+/**
+ * What our checkpoints store: plain strings (JSON, as the task state in the database needs).
+ *
+ * @public
+ */
+export type CheckpointValue = string | null | { [key: string]: string };
 
-type Ctx = Pick<
+/** @public */
+export type CheckpointContext = Pick<
   ActionContext<any, any>,
   'checkpoint' | 'logger' | 'templateInfo'
 >;
@@ -14,9 +19,11 @@ type Ctx = Pick<
  * run of the same task recorded (`reused: true`: a recovered task re-running the step it was killed in).
  * With a test pause configured for this task's template, a run that did the work then waits before its step
  * can complete, so a crash test can kill the backend between the side effect and the end of the step.
+ *
+ * @public
  */
-export async function checkpointOnce<T extends Stored>(
-  ctx: Ctx,
+export async function checkpointOnce<T extends CheckpointValue>(
+  ctx: CheckpointContext,
   opts: { key: string; action: string; fn: () => Promise<T> },
   testPause?: TestPause,
 ): Promise<{ value: T; reused: boolean }> {

@@ -181,6 +181,84 @@ describe('catalog:register:idempotent', () => {
     expect(catalog.getEntityByRef).not.toHaveBeenCalled();
   });
 
+  describe('a recovered task, against a catalog that keeps its locations', () => {
+    // The catalog as the task sees it across a crash: locations persist, and adding one that exists is a 409 as in
+    // the real catalog-backend.
+    let stored: Location[];
+    beforeEach(() => {
+      stored = [];
+      catalog.addLocation.mockImplementation(
+        async (request: AddLocationRequest) => {
+          if (request.dryRun) return { location, entities: [component] };
+          if (stored.some(l => l.target === request.target)) {
+            throw new ConflictError(
+              `Location ${request.target} already exists`,
+            );
+          }
+          const added = { ...location, id: `loc-${stored.length + 1}` };
+          stored.push(added);
+          return { location: added, entities: [] };
+        },
+      );
+      catalog.getLocations.mockImplementation(async () => ({ items: stored }));
+    });
+
+    /** A run killed after the step's work and before the scaffolder saved its checkpoint (kill -9). */
+    function crashingBeforeTheCheckpointIsSaved() {
+      const { ctx } = context();
+      ctx.checkpoint = (async ({ fn }: any) => {
+        await fn();
+        throw new Error('killed before the checkpoint was saved');
+      }) as typeof ctx.checkpoint;
+      return ctx;
+    }
+
+    it('registered, crashed before the checkpoint was saved: the re-run ends with exactly one location', async () => {
+      const action = createRegisterIdempotentAction(catalog);
+      await expect(
+        action.handler(crashingBeforeTheCheckpointIsSaved()),
+      ).rejects.toThrow('killed before the checkpoint was saved');
+      expect(stored).toHaveLength(1);
+      expect(checkpoints.size).toBe(0);
+
+      const { ctx, logger } = context();
+      await action.handler(ctx);
+
+      expect(stored.map(l => [l.type, l.target])).toEqual([['url', url]]);
+      expect(realAdds()).toHaveLength(1);
+      expect(logger.info).toHaveBeenCalledWith(
+        `${url} is already registered (location loc-1)`,
+      );
+      expect(ctx.output).toHaveBeenCalledWith(
+        'entityRef',
+        'component:default/demo-svc',
+      );
+      expect(ctx.output).toHaveBeenCalledWith('catalogInfoUrl', url);
+      expect([...checkpoints.entries()]).toEqual([
+        [`catalog-register.${url}`, 'component:default/demo-svc'],
+      ]);
+    });
+
+    it('a third run after the checkpoint was saved asks the catalog nothing and still has one location', async () => {
+      const action = createRegisterIdempotentAction(catalog);
+      await expect(
+        action.handler(crashingBeforeTheCheckpointIsSaved()),
+      ).rejects.toThrow();
+      await action.handler(context().ctx);
+      catalog.addLocation.mockClear();
+
+      const { ctx } = context();
+      await action.handler(ctx);
+
+      expect(catalog.addLocation).not.toHaveBeenCalled();
+      expect(stored).toHaveLength(1);
+      expect(ctx.output).toHaveBeenCalledWith(
+        'entityRef',
+        'component:default/demo-svc',
+      );
+    });
+  });
+
   describe('test pause', () => {
     const pause = { seconds: 0.01, template: 'template:default/crash-probe' };
     const withTemplate = (entityRef: string) => {

@@ -96,10 +96,14 @@ describe('entity pages per type', () => {
         'backstage.io/kubernetes-id': 'checkout-service',
       }),
     );
-    expect(tabs).toEqual(
-      expect.arrayContaining(['overview', 'api', 'kubernetes', 'dependencies']),
-    );
-    expect(tabs).not.toContain('dependents');
+    // Exactly these: no CI/CD tab (create-app's placeholder, removed: no CI plugin is installed).
+    expect(tabs).toEqual([
+      'overview',
+      'kubernetes',
+      'api',
+      'dependencies',
+      'docs',
+    ]);
   });
 
   it('a service without the Kubernetes annotation still has the tab (it explains the annotation)', async () => {
@@ -114,8 +118,12 @@ describe('entity pages per type', () => {
         'backstage.io/kubernetes-id': 'storefront-web',
       }),
     );
-    expect(annotated).toContain('kubernetes');
-    expect(annotated).not.toContain('api');
+    expect(annotated).toEqual([
+      'overview',
+      'kubernetes',
+      'dependencies',
+      'docs',
+    ]);
   });
 
   it('a website without the annotation has no Kubernetes tab', async () => {

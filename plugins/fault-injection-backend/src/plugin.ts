@@ -6,8 +6,10 @@ import Router from 'express-promise-router';
 
 /**
  * Test-only: a plugin whose `GET /api/fault-injection/fail` always fails with 500, so end-to-end tests can open a
- * real breaker. The backend loads it only when `backend.circuitBreaker.faultInjection` is true (the e2e config),
- * and it refuses to start with NODE_ENV=production.
+ * real circuit breaker. The backend loads it only when `backend.circuitBreaker.faultInjection` is true (the e2e
+ * config), and it refuses to start with NODE_ENV=production.
+ *
+ * @public
  */
 export const faultInjectionPlugin = createBackendPlugin({
   pluginId: 'fault-injection',

@@ -1,8 +1,11 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { LocalGitConfig, TestPause } from '../config';
+import {
+  checkpointOnce,
+  TestPause,
+} from '@internal/plugin-scaffolder-backend-module-golden-path';
+import { LocalGitConfig } from '../config';
 import { LocalGitRemotes } from '../git/LocalGitRemotes';
 import { PublishTokens } from '../publishToken/PublishTokens';
-import { checkpointOnce } from './checkpointOnce';
 import { resolveInsideWorkspace } from './workspacePaths';
 
 /**
