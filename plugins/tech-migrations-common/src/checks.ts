@@ -64,7 +64,7 @@ function versionParts(value: FactValue): number[] | undefined {
 }
 
 /**
- * Compares two version-ish values segment by segment ('3.9' >= '3', '3.10' > '3.9'); undefined if not comparable.
+ * Compares two version-ish values segment by segment ('3.9' \>= '3', '3.10' \> '3.9'); undefined if not comparable.
  *
  * @public
  */

@@ -27,30 +27,32 @@ export const techMigrationsPlugin = createPlugin({
  *
  * @public
  */
-export const TechMigrationsPage = techMigrationsPlugin.provide(
-  createRoutableExtension({
-    name: 'TechMigrationsPage',
-    component: () => import('./components/Router').then(m => m.Router),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const TechMigrationsPage: () => JSX.Element =
+  techMigrationsPlugin.provide(
+    createRoutableExtension({
+      name: 'TechMigrationsPage',
+      component: () => import('./components/Router').then(m => m.Router),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * Entity page card: the migrations the entity is in scope of and its status in each. Uses `useEntity`.
  *
  * @public
  */
-export const EntityMigrationsCard = techMigrationsPlugin.provide(
-  createComponentExtension({
-    name: 'EntityMigrationsCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityMigrationsCard').then(
-          m => m.EntityMigrationsCard,
-        ),
-    },
-  }),
-);
+export const EntityMigrationsCard: () => JSX.Element =
+  techMigrationsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityMigrationsCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityMigrationsCard').then(
+            m => m.EntityMigrationsCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * A team's open migration items (its own, or a tribe's with its squads'), for the manage page.
