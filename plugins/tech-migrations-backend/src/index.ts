@@ -5,7 +5,3 @@
  * @packageDocumentation
  */
 export { techMigrationsPlugin as default } from './plugin';
-export { MigrationStore } from './database/MigrationStore';
-export { MigrationService } from './service/MigrationService';
-export type { EntitySource } from './service/MigrationService';
-export { parseDefinition, loadDefinitions } from './service/definitions';
