@@ -22,6 +22,8 @@ COPY .yarn ./.yarn
 COPY packages packages
 COPY plugins plugins
 COPY e2e/package.json e2e/package.json
+# deploy/ (the AWS CDK app) is a workspace too: its manifest keeps yarn.lock whole; its code never enters the image.
+COPY deploy/package.json deploy/package.json
 COPY system-tests/package.json system-tests/package.json
 RUN find packages plugins -mindepth 2 -maxdepth 2 \! -name package.json -exec rm -rf {} \+
 
