@@ -9,7 +9,7 @@ import { readTestPause } from './config';
 
 /**
  * Our production golden-path scaffolder actions: `catalog:register:idempotent`. The local git publish target of
- * development and tests is a separate, dev-only module (`@internal/plugin-scaffolder-backend-module-local-git`).
+ * development and tests is a separate, dev-only module (plugins/scaffolder-backend-module-local-git).
  *
  * @public
  */
