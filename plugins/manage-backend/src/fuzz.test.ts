@@ -16,7 +16,7 @@ import {
   violations,
 } from '@internal/backend-test-utils';
 import { managePlugin } from './plugin';
-import { createRouter } from './service/router';
+import { createRouter } from './router';
 
 // PostgreSQL is where varchar limits and NUL bytes bite; SQLite is cheap, so both.
 process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??=
@@ -116,10 +116,14 @@ describe.each(databases.eachSupportedId())('manage API fuzz on %s', id => {
         });
     const long = await push(`component:default/${'x'.repeat(300)}`);
     expect(long.status).toBe(400);
-    expect(long.body.error.message).toMatch(/samples\.0\.entityRef: .*255/);
+    expect(long.body.error.message).toMatch(
+      /255 .* at "samples\[0\]\.entityRef"/,
+    );
     const nul = await push('component:default/a\u0000b');
     expect(nul.status).toBe(400);
-    expect(nul.body.error.message).toMatch(/samples\.0\.entityRef: .*NUL/);
+    expect(nul.body.error.message).toMatch(
+      /NUL .* at "samples\[0\]\.entityRef"/,
+    );
 
     const team = await request(server)
       .get(`/api/manage/teams/${'x'.repeat(300)}/summary`)

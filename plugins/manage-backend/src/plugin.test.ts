@@ -237,10 +237,10 @@ describe.each(databases.eachSupportedId())('manage backend on %s', id => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('nothing was stored');
     expect(res.body.error.message).toContain(
-      'samples.1.period: expected a month as YYYY-MM',
+      'Expected a month as YYYY-MM at "samples[1].period"',
     );
-    expect(res.body.error.message).toContain('samples.2.kpi');
-    expect(res.body.error.message).toContain('samples.2.value');
+    expect(res.body.error.message).toContain('at "samples[2].kpi"');
+    expect(res.body.error.message).toContain('at "samples[2].value"');
     expect(await sampleCount()).toBe(0);
   });
 

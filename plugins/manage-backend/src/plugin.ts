@@ -5,17 +5,18 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { managePermissions } from '@internal/plugin-manage-common';
+import { orgModelServiceRef } from '@internal/plugin-org-model-node';
 import { ManageStore } from './database/ManageStore';
 import { KpiProvider, manageKpiProvidersExtensionPoint } from './extensions';
 import { SampleFileKpiProvider } from './providers/SampleFileKpiProvider';
-import { createRouter } from './service/router';
+import { createRouter } from './router';
 import { CatalogMirror } from './services/CatalogMirror';
 import { EntityVisibility } from './services/EntityVisibility';
 import { KpiIngestion } from './services/KpiIngestion';
 import { TeamSummaryService } from './services/TeamSummaryService';
 
 /**
- * The manage plugin: mirrors team ownership from the catalog, collects KPI samples from providers and the push
+ * The manage plugin: mirrors ownership from the catalog (teams from the org model), collects KPI samples from providers and the push
  * API, and serves team summaries to the manage page.
  */
 export const managePlugin = createBackendPlugin({
@@ -41,14 +42,15 @@ export const managePlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        org: orgModelServiceRef,
       },
       async init(deps) {
-        const { config, logger, scheduler, auth, catalog } = deps;
+        const { config, logger, scheduler, auth, catalog, org } = deps;
         // Listed so the permission backend (and policy authors) know them, as upstream plugins do.
         deps.permissionsRegistry.addPermissions(managePermissions);
         const store = await ManageStore.create(deps.database);
         const ingestion = new KpiIngestion(store);
-        const mirror = new CatalogMirror(catalog, auth, store, logger);
+        const mirror = new CatalogMirror(catalog, auth, org, store, logger);
 
         await scheduler.scheduleTask({
           id: 'manage-catalog-sync',
@@ -96,12 +98,14 @@ export const managePlugin = createBackendPlugin({
 
         deps.httpRouter.use(
           await createRouter({
+            auth,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             ingestion,
             summaries: new TeamSummaryService(
               store,
               new EntityVisibility(deps.permissions),
+              org,
             ),
           }),
         );

@@ -78,10 +78,3 @@ export const kpiBatchSchema = z
   .strict();
 
 export type KpiBatch = z.infer<typeof kpiBatchSchema>;
-
-/** Zod issues as one readable line each: `samples.3.period: expected a month as YYYY-MM`. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map(issue => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
-    .join('; ');
-}

@@ -22,7 +22,7 @@ import {
   violations,
 } from '@internal/backend-test-utils';
 import { techMigrationsPlugin } from './plugin';
-import { createRouter } from './service/router';
+import { createRouter } from './router';
 
 // PostgreSQL is where varchar limits and NUL bytes bite; SQLite is cheap, so both.
 usePostgresFromEnvironment();
@@ -165,7 +165,7 @@ describe.each(databases.eachSupportedId())(
         });
       expect(long.status).toBe(400);
       expect(long.body.error.message).toMatch(
-        /entities\[0\]\.entityRef: .*255/,
+        /255 .* at "entities\[0\]\.entityRef"/,
       );
       const nul = await api
         .get('/api/tech-migrations/entity?entityRef=component:default/a%00b')

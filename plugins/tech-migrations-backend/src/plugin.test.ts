@@ -121,9 +121,11 @@ describe.each(databases.eachSupportedId())(
         .expect(400);
       expect(bad.body.error.name).toBe('InputError');
       expect(bad.body.error.message).toContain(
-        "entities[1].entityRef: 'not a ref' is not an entity ref",
+        `'not a ref' is not an entity ref (kind:namespace/name) at "entities[1].entityRef"`,
       );
-      expect(bad.body.error.message).toContain('entities[1].facts.bad name!');
+      expect(bad.body.error.message).toContain(
+        'at "entities[1].facts.bad name!"',
+      );
 
       const extra = await api
         .post('/api/tech-migrations/facts')
@@ -134,7 +136,7 @@ describe.each(databases.eachSupportedId())(
         "Unrecognized key(s) in object: 'source'",
       );
       expect(extra.body.error.message).toContain(
-        'entities: needs at least one entity',
+        'needs at least one entity at "entities"',
       );
 
       const unknown = await api
@@ -195,7 +197,7 @@ describe.each(databases.eachSupportedId())(
         })
         .expect(400);
       expect(res.body.error.message).toBe(
-        "catalog/migrations/java-21.yaml: scope: Unrecognized key(s) in object: 'language'",
+        `catalog/migrations/java-21.yaml: Unrecognized key(s) in object: 'language' at "scope"`,
       );
       await api
         .post('/api/tech-migrations/definitions/validate')

@@ -5,11 +5,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { techMigrationsPermissions } from '@internal/plugin-tech-migrations-common';
+import { orgModelServiceRef } from '@internal/plugin-org-model-node';
 import path from 'path';
 import { MigrationStore } from './database/MigrationStore';
-import { createRouter } from './service/router';
-import { MigrationService } from './service/MigrationService';
-import { CatalogEntitySource } from './service/CatalogEntitySource';
+import { createRouter } from './router';
+import { MigrationService } from './services/MigrationService';
+import { CatalogEntitySource } from './services/CatalogEntitySource';
 
 /**
  * The `tech-migrations` plugin: migration definitions from YAML files, evaluation of catalog entities and pushed
@@ -30,6 +31,7 @@ export const techMigrationsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        org: orgModelServiceRef,
       },
       async init({
         config,
@@ -42,6 +44,7 @@ export const techMigrationsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        org,
       }) {
         // Listed so the permission backend (and policy authors) know them, as upstream plugins do.
         permissionsRegistry.addPermissions(techMigrationsPermissions);
@@ -53,6 +56,7 @@ export const techMigrationsPlugin = createBackendPlugin({
         const service = new MigrationService({
           store,
           source: new CatalogEntitySource({ catalog, auth }),
+          org,
           definitionsDir,
           logger,
         });
@@ -77,6 +81,7 @@ export const techMigrationsPlugin = createBackendPlugin({
 
         httpRouter.use(
           await createRouter({
+            auth,
             httpAuth,
             permissions,
             service,

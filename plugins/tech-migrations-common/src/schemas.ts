@@ -2,21 +2,6 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { z } from 'zod';
 import { CHECK_OPERATORS, CheckOperator, parseFactPath } from './checks';
 
-/** Renders zod issues as `field.path: message` lines, the form every error of this plugin names its field in. */
-export function formatZodIssues(error: z.ZodError): string {
-  return error.issues
-    .map(issue => {
-      const field = issue.path
-        .map((p, i) => {
-          if (typeof p === 'number') return `[${p}]`;
-          return i === 0 ? p : `.${p}`;
-        })
-        .join('');
-      return `${field || '(root)'}: ${issue.message}`;
-    })
-    .join('; ');
-}
-
 /**
  * Refs are stored and looked up in `varchar(255)` columns; PostgreSQL answers a longer value or a NUL byte with an
  * error (a 500), so both are input errors here, before any store sees them. Valid catalog refs are far shorter (kind,

@@ -10,25 +10,11 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** Rows per INSERT: well under the bind-parameter limits of SQLite and PostgreSQL. */
+/** Rows per INSERT and refs per lookup: well under the bind-parameter limits of SQLite and PostgreSQL. */
 const CHUNK = 500;
 
 /** Refs per aggregate query: within SQLite's (32766) and PostgreSQL's (65535) bind-parameter limits. */
 const AGGREGATE_CHUNK = 10_000;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    result.push(items.slice(i, i + size));
-  return result;
-}
-
-export interface MirroredGroup {
-  groupRef: string;
-  parentRef?: string;
-  title: string;
-  type?: string;
-}
 
 export interface MirroredEntity {
   entityRef: string;
@@ -48,7 +34,10 @@ export interface KpiTotalRow {
   total: number;
 }
 
-/** Persistence of the manage plugin: the catalog mirror and the KPI samples. */
+/**
+ * Persistence of the manage plugin: the mirror of owned entities and the KPI samples. The org itself (groups,
+ * parents, titles) is not stored here: it comes from the org model (`@internal/plugin-org-model-node`).
+ */
 export class ManageStore {
   static async create(database: DatabaseService): Promise<ManageStore> {
     const knex = await database.getClient();
@@ -61,23 +50,9 @@ export class ManageStore {
   constructor(private readonly knex: Knex) {}
 
   /** Replaces the mirror in one transaction: readers see the old or the new catalog, never half of it. */
-  async replaceMirror(
-    groups: MirroredGroup[],
-    entities: MirroredEntity[],
-  ): Promise<void> {
+  async replaceMirror(entities: MirroredEntity[]): Promise<void> {
     await this.knex.transaction(async trx => {
-      await trx('manage_groups').delete();
       await trx('manage_entities').delete();
-      await trx.batchInsert(
-        'manage_groups',
-        groups.map(g => ({
-          group_ref: g.groupRef,
-          parent_ref: g.parentRef ?? null,
-          title: g.title,
-          type: g.type ?? null,
-        })),
-        CHUNK,
-      );
       await trx.batchInsert(
         'manage_entities',
         entities.map(e => ({
@@ -93,7 +68,7 @@ export class ManageStore {
     });
   }
 
-  /** Upserts samples by (entity, KPI, month), all or nothing. */
+  /** Upserts samples by (entity, KPI, month), all or nothing (in chunks: batchInsert cannot merge on conflict). */
   async upsertSamples(samples: KpiSample[], source: string): Promise<void> {
     const now = new Date();
     await this.knex.transaction(async trx => {
@@ -113,40 +88,6 @@ export class ManageStore {
           .merge(['value', 'source', 'updated_at']);
       }
     });
-  }
-
-  async getGroup(groupRef: string): Promise<MirroredGroup | undefined> {
-    const row = await this.knex('manage_groups')
-      .where({ group_ref: groupRef })
-      .first();
-    return row ? toGroup(row) : undefined;
-  }
-
-  async getChildGroups(groupRef: string): Promise<MirroredGroup[]> {
-    const rows = await this.knex('manage_groups')
-      .where({ parent_ref: groupRef })
-      .orderBy('title');
-    return rows.map(toGroup);
-  }
-
-  /** The team and every group below it (a tribe's squads, their sub-teams...). UNION stops on cycles. */
-  async teamTree(groupRef: string): Promise<string[]> {
-    const rows: { group_ref: string }[] = await this.knex
-      .withRecursive('tree', ['group_ref'], qb =>
-        qb
-          .select('group_ref')
-          .from('manage_groups')
-          .where('group_ref', groupRef)
-          .union(sub =>
-            sub
-              .select('g.group_ref')
-              .from('manage_groups as g')
-              .join('tree as t', 'g.parent_ref', 't.group_ref'),
-          ),
-      )
-      .select('group_ref')
-      .from('tree');
-    return rows.map(r => r.group_ref);
   }
 
   async countOwnedByKind(
@@ -213,7 +154,8 @@ export class ManageStore {
     toPeriod: string,
   ): Promise<KpiTotalRow[]> {
     const totals = new Map<string, KpiTotalRow>();
-    for (const refs of chunks(entityRefs, AGGREGATE_CHUNK)) {
+    for (let i = 0; i < entityRefs.length; i += AGGREGATE_CHUNK) {
+      const refs = entityRefs.slice(i, i + AGGREGATE_CHUNK);
       const rows: { kpi: KpiName; period: string; total: string | number }[] =
         (await this.knex('manage_kpi_samples')
           .whereIn('entity_ref', refs)
@@ -242,7 +184,8 @@ export class ManageStore {
     period: string,
   ): Promise<Map<string, number>> {
     const totals = new Map<string, number>();
-    for (const refs of chunks(entityRefs, AGGREGATE_CHUNK)) {
+    for (let i = 0; i < entityRefs.length; i += AGGREGATE_CHUNK) {
+      const refs = entityRefs.slice(i, i + AGGREGATE_CHUNK);
       const rows: { owner_ref: string; total: string | number }[] =
         (await this.knex('manage_kpi_samples as s')
           .join('manage_entities as e', 'e.entity_ref', 's.entity_ref')
@@ -305,13 +248,4 @@ export class ManageStore {
     }
     return query;
   }
-}
-
-function toGroup(row: any): MirroredGroup {
-  return {
-    groupRef: row.group_ref,
-    parentRef: row.parent_ref ?? undefined,
-    title: row.title,
-    type: row.type ?? undefined,
-  };
 }

@@ -1,16 +1,9 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  RELATION_CHILD_OF,
-  RELATION_OWNED_BY,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  ManageStore,
-  MirroredEntity,
-  MirroredGroup,
-} from '../database/ManageStore';
+import { OWNER_FIELDS, ownerRefOf } from '@internal/plugin-org-model-common';
+import { OrgModelService } from '@internal/plugin-org-model-node';
+import { ManageStore, MirroredEntity } from '../database/ManageStore';
 
 /** The kinds a team can own and the manage page lists. */
 export const OWNABLE_KINDS = [
@@ -24,35 +17,25 @@ export const OWNABLE_KINDS = [
 const PAGE_SIZE = 500;
 
 /**
- * Copies the catalog's group tree and ownership into the plugin's tables. It reads with the plugin's own
+ * Copies the catalog's owned entities into the plugin's table, each under its owner by the org model's rule, and
+ * refreshes the org model in the same pass so the teams and what they own agree. It reads with the plugin's own
  * service credentials (the whole catalog); what a user may see is decided at read time, per request.
  */
 export class CatalogMirror {
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
+    private readonly org: OrgModelService,
     private readonly store: ManageStore,
     private readonly logger: LoggerService,
   ) {}
 
   async sync(): Promise<{ groups: number; entities: number }> {
+    const org = await this.org.refresh();
     const credentials = await this.auth.getOwnServiceCredentials();
-    const groups: MirroredGroup[] = [];
-    for await (const entity of this.query(['Group'], credentials)) {
-      groups.push({
-        groupRef: stringifyEntityRef(entity),
-        parentRef: targetOf(entity, RELATION_CHILD_OF),
-        title:
-          (entity.spec?.profile as { displayName?: string } | undefined)
-            ?.displayName ??
-          entity.metadata.title ??
-          entity.metadata.name,
-        type: entity.spec?.type as string | undefined,
-      });
-    }
     const entities: MirroredEntity[] = [];
     for await (const entity of this.query(OWNABLE_KINDS, credentials)) {
-      const ownerRef = targetOf(entity, RELATION_OWNED_BY);
+      const ownerRef = ownerRefOf(entity);
       if (!ownerRef) continue;
       entities.push({
         entityRef: stringifyEntityRef(entity),
@@ -63,11 +46,12 @@ export class CatalogMirror {
         ownerRef,
       });
     }
-    await this.store.replaceMirror(groups, entities);
+    await this.store.replaceMirror(entities);
+    const groups = org.groups().length;
     this.logger.debug(
-      `Mirrored ${groups.length} groups and ${entities.length} owned entities from the catalog`,
+      `Mirrored ${entities.length} owned entities of ${groups} groups from the catalog`,
     );
-    return { groups: groups.length, entities: entities.length };
+    return { groups, entities: entities.length };
   }
 
   private async *query(
@@ -84,12 +68,10 @@ export class CatalogMirror {
               fields: [
                 'kind',
                 'metadata.name',
-                'metadata.namespace',
                 'metadata.title',
                 'spec.type',
                 'spec.lifecycle',
-                'spec.profile.displayName',
-                'relations',
+                ...OWNER_FIELDS,
               ],
               limit: PAGE_SIZE,
             },
@@ -99,8 +81,4 @@ export class CatalogMirror {
       cursor = response.pageInfo.nextCursor;
     } while (cursor);
   }
-}
-
-function targetOf(entity: Entity, type: string): string | undefined {
-  return entity.relations?.find(r => r.type === type)?.targetRef;
 }

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
-import { describeIssues, kpiBatchSchema } from '@internal/plugin-manage-common';
+import { kpiBatchSchema } from '@internal/plugin-manage-common';
+import { fromZodError } from 'zod-validation-error';
 import { ManageStore } from '../database/ManageStore';
 import { monthBefore } from './months';
 
@@ -17,10 +18,11 @@ export class KpiIngestion {
   async ingest(payload: unknown, source: string): Promise<IngestionResult> {
     const parsed = kpiBatchSchema.safeParse(payload);
     if (!parsed.success) {
+      // Each issue with its field: `… at "samples[3].period"`.
       throw new InputError(
-        `Invalid KPI batch, nothing was stored: ${describeIssues(
-          parsed.error,
-        )}`,
+        fromZodError(parsed.error, {
+          prefix: 'Invalid KPI batch, nothing was stored',
+        }).message,
       );
     }
     const samples = parsed.data.samples;

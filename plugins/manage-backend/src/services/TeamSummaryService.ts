@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   KpiPeriodTotals,
@@ -7,18 +7,24 @@ import {
   TREND_PERIODS,
   TeamSummary,
 } from '@internal/plugin-manage-common';
+import { normalizeRef, OrgModel } from '@internal/plugin-org-model-common';
+import { OrgModelService } from '@internal/plugin-org-model-node';
 import { KpiTotalRow, ManageStore, Visibility } from '../database/ManageStore';
 import { EntityVisibility } from './EntityVisibility';
-import { ServerTiming } from '../service/ServerTiming';
+import { ServerTiming } from './ServerTiming';
 
 /** The most owned entities listed in one summary; counts and KPIs always cover all of them. */
 export const MAX_LISTED_ENTITIES = 1000;
 
-/** A team's page: what it and its sub-teams own, and their KPIs rolled up, all aggregated in SQL. */
+/**
+ * A team's page: what it and its sub-teams own, and their KPIs rolled up over the team's tree from the org model,
+ * all aggregated in SQL.
+ */
 export class TeamSummaryService {
   constructor(
     private readonly store: ManageStore,
     private readonly visibility: EntityVisibility,
+    private readonly org: OrgModelService,
   ) {}
 
   async getSummary(
@@ -27,7 +33,8 @@ export class TeamSummaryService {
     timing: ServerTiming = new ServerTiming(),
   ): Promise<TeamSummary> {
     const groupRef = normaliseGroupRef(rawGroupRef);
-    const group = await this.store.getGroup(groupRef);
+    const org = await this.org.current();
+    const group = org.get(groupRef);
     // An unreadable team answers like a missing one, so its existence does not leak.
     const readable = await timing.measure('team-permission', () =>
       this.visibility.canRead(groupRef, credentials),
@@ -35,7 +42,7 @@ export class TeamSummaryService {
     if (!group || !readable) {
       throw new NotFoundError(`No team ${groupRef} in the catalog`);
     }
-    const owners = await this.store.teamTree(groupRef);
+    const owners = org.treeOf(groupRef);
     const visible = await timing.measure('entity-permission', () =>
       this.visibility.resolve(credentials, () =>
         this.store.ownedRefs(owners, { all: true }),
@@ -71,16 +78,16 @@ export class TeamSummaryService {
 
     return {
       team: {
-        ref: group.groupRef,
+        ref: group.ref,
         title: group.title,
         type: group.type,
         parentRef: group.parentRef,
         parentTitle: group.parentRef
-          ? (await this.store.getGroup(group.parentRef))?.title
+          ? org.get(group.parentRef)?.title
           : undefined,
       },
       subTeams: await timing.measure('sub-teams', () =>
-        this.subTeams(groupRef, visible, costByOwner),
+        this.subTeams(org, groupRef, visible, costByOwner),
       ),
       owned: {
         total: byKind.reduce((sum, k) => sum + k.count, 0),
@@ -94,17 +101,17 @@ export class TeamSummaryService {
 
   /** Each direct sub-team rolled up over its own tree, from the per-owner totals of the team's query. */
   private async subTeams(
+    org: OrgModel,
     groupRef: string,
     visible: Visibility,
     costByOwner: Map<string, number>,
   ): Promise<TeamSummary['subTeams']> {
-    const children = await this.store.getChildGroups(groupRef);
     return Promise.all(
-      children.map(async child => {
-        const owners = await this.store.teamTree(child.groupRef);
+      org.childrenOf(groupRef).map(async child => {
+        const owners = org.treeOf(child.ref);
         const byKind = await this.store.countOwnedByKind(owners, visible);
         return {
-          ref: child.groupRef,
+          ref: child.ref,
           title: child.title,
           type: child.type,
           parentRef: child.parentRef,
@@ -129,7 +136,7 @@ function normaliseGroupRef(raw: string): string {
   if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
     throw new InputError(`'${raw}' is not a group ref`);
   }
-  return stringifyEntityRef(ref);
+  return normalizeRef(raw);
 }
 
 /** `YYYY-MM` plus n months (n may be negative). */

@@ -1,4 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { groupTitle } from '@internal/plugin-org-model-common';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
@@ -19,11 +20,9 @@ const GROUP_FIELDS = [
 ];
 
 function toOption(entity: Entity): TeamOption {
-  const profile = entity.spec?.profile as { displayName?: string } | undefined;
   return {
     ref: stringifyEntityRef(entity),
-    title:
-      profile?.displayName ?? entity.metadata.title ?? entity.metadata.name,
+    title: groupTitle(entity),
     type: entity.spec?.type as string | undefined,
   };
 }

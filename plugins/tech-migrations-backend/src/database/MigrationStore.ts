@@ -10,20 +10,15 @@ import {
   MigrationEntity,
 } from '@internal/plugin-tech-migrations-common';
 import { Knex } from 'knex';
-import { EntityStatusRow, PushedFacts, Team } from '../service/evaluate';
+import { EntityStatusRow, PushedFacts } from '../services/evaluate';
 
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-tech-migrations-backend',
   'migrations',
 );
 
+/** Rows per INSERT: well under the bind-parameter limits of SQLite and PostgreSQL. */
 const CHUNK = 500;
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    out.push(items.slice(i, i + size));
-  return out;
-}
 
 export type StoredMigration = MigrationDefinition & {
   file: string;
@@ -37,8 +32,7 @@ export interface CountsRow {
   pct: number;
 }
 
-export interface TeamCountsRow extends CountsRow {
-  tribeRef: string;
+export interface OwnerCountsRow extends CountsRow {
   ownerRef: string;
 }
 
@@ -67,7 +61,10 @@ function toCounts<T extends Record<string, unknown>>(row: T) {
   };
 }
 
-/** Persistence of the tech-migrations plugin (Knex; same SQL on SQLite and PostgreSQL). */
+/**
+ * Persistence of the tech-migrations plugin (Knex; same SQL on SQLite and PostgreSQL). Rows carry the entity's
+ * owner; which owners a team's figures roll up comes from the org model (`OrgModel.treeOf`), not from here.
+ */
 export class MigrationStore {
   static async create(database: DatabaseService): Promise<MigrationStore> {
     const knex = await database.getClient();
@@ -80,30 +77,18 @@ export class MigrationStore {
   constructor(readonly knex: Knex) {}
 
   /**
-   * Stores a full evaluation pass in one transaction: the valid definitions (others removed with their rows), the
-   * teams, every entity status, and today's snapshot.
+   * Stores a full evaluation pass in one transaction: the valid definitions (others removed with their rows),
+   * every entity status, and today's snapshot.
    */
   async replaceAll(options: {
     migrations: Array<MigrationDefinition & { file: string }>;
-    teams: Team[];
     rows: EntityStatusRow[];
     evaluatedAt: string;
     day: string;
   }): Promise<void> {
-    const { migrations, teams, rows, evaluatedAt, day } = options;
+    const { migrations, rows, evaluatedAt, day } = options;
     const ids = migrations.map(m => m.id);
     await this.knex.transaction(async trx => {
-      await trx('tm_teams').delete();
-      for (const chunk of chunks(teams)) {
-        await trx('tm_teams').insert(
-          chunk.map(t => ({
-            team_ref: t.teamRef,
-            title: t.title,
-            parent_ref: t.parentRef ?? null,
-            type: t.type ?? null,
-          })),
-        );
-      }
       // Migrations whose definition is gone or invalid stop being shown. Their snapshots stay, so a definition
       // that is fixed (or restored) continues its burn-up instead of starting over.
       await trx('tm_entity_status').whereNotIn('migration_id', ids).delete();
@@ -129,7 +114,10 @@ export class MigrationStore {
     });
   }
 
-  /** Replaces the rows of some entities (after facts arrived) and refreshes today's snapshot, in one transaction. */
+  /**
+   * Replaces the rows of some entities (after facts arrived, at most 1000: one `IN` list) and refreshes today's
+   * snapshot, in one transaction.
+   */
   async replaceEntities(options: {
     entityRefs: string[];
     rows: EntityStatusRow[];
@@ -139,9 +127,9 @@ export class MigrationStore {
   }): Promise<void> {
     const run = async (trx: Knex.Transaction) => {
       const ids = (await trx('tm_migrations').select('id')).map(r => r.id);
-      for (const chunk of chunks(options.entityRefs)) {
-        await trx('tm_entity_status').whereIn('entity_ref', chunk).delete();
-      }
+      await trx('tm_entity_status')
+        .whereIn('entity_ref', options.entityRefs)
+        .delete();
       await this.insertRows(trx, options.rows);
       await trx('tm_migrations').update({ evaluated_at: options.evaluatedAt });
       await this.writeSnapshot(trx, options.day, ids);
@@ -151,18 +139,18 @@ export class MigrationStore {
   }
 
   private async insertRows(trx: Knex.Transaction, rows: EntityStatusRow[]) {
-    for (const chunk of chunks(rows)) {
-      await trx('tm_entity_status').insert(
-        chunk.map(r => ({
-          migration_id: r.migrationId,
-          entity_ref: r.entityRef,
-          owner_ref: r.ownerRef,
-          tribe_ref: r.tribeRef,
-          status: r.status,
-          detail: r.detail ?? null,
-        })),
-      );
-    }
+    await trx.batchInsert(
+      'tm_entity_status',
+      rows.map(r => ({
+        migration_id: r.migrationId,
+        entity_ref: r.entityRef,
+        owner_ref: r.ownerRef,
+        tribe_ref: r.tribeRef,
+        status: r.status,
+        detail: r.detail ?? null,
+      })),
+      CHUNK,
+    );
   }
 
   /** Today's row per migration and team, computed by GROUP BY from the entity status table. */
@@ -214,28 +202,25 @@ export class MigrationStore {
         }
       }
     }
-    for (const chunk of chunks(upserts)) {
+    // In chunks: batchInsert cannot merge on conflict.
+    for (let i = 0; i < upserts.length; i += CHUNK) {
       await trx('tm_facts')
-        .insert(chunk)
+        .insert(upserts.slice(i, i + CHUNK))
         .onConflict(['entity_ref', 'name'])
         .merge();
     }
     return stored;
   }
 
-  /** Pushed facts by entity (all, or those of some entities). */
+  /** Pushed facts by entity: all, or those of some entities (a push's, at most 1000: one `IN` list). */
   async getFacts(
     entityRefs?: string[],
     db: Knex = this.knex,
   ): Promise<Map<string, PushedFacts>> {
-    const rows: Array<{ entity_ref: string; name: string; value: string }> = [];
-    if (entityRefs) {
-      for (const chunk of chunks(entityRefs)) {
-        rows.push(...(await db('tm_facts').whereIn('entity_ref', chunk)));
-      }
-    } else {
-      rows.push(...(await db('tm_facts')));
-    }
+    const query = db('tm_facts');
+    if (entityRefs) query.whereIn('entity_ref', entityRefs);
+    const rows: Array<{ entity_ref: string; name: string; value: string }> =
+      await query;
     const out = new Map<string, PushedFacts>();
     for (const row of rows) {
       const facts = out.get(row.entity_ref) ?? {};
@@ -260,16 +245,6 @@ export class MigrationStore {
     return (await this.listMigrations()).find(m => m.id === id);
   }
 
-  async listTeams(): Promise<Team[]> {
-    const rows = await this.knex('tm_teams');
-    return rows.map(r => ({
-      teamRef: r.team_ref,
-      title: r.title,
-      parentRef: r.parent_ref ?? undefined,
-      type: r.type ?? undefined,
-    }));
-  }
-
   /** Counts and percent per migration (GROUP BY migration). */
   async countsByMigration(): Promise<Map<string, CountsRow>> {
     const rows = await this.knex('tm_entity_status')
@@ -278,50 +253,27 @@ export class MigrationStore {
     return new Map(rows.map((r: any) => [r.migration_id, toCounts(r)]));
   }
 
-  /** Leaderboard rows per squad and per tribe, ordered by percent done (ties: fewer remaining, then name). */
-  async leaderboard(migrationId: string): Promise<{
-    tribes: Array<CountsRow & { tribeRef: string }>;
-    squads: TeamCountsRow[];
-  }> {
-    const order = (q: Knex.QueryBuilder, key: string) =>
-      q.orderBy([
-        { column: 'pct', order: 'desc' },
-        { column: 'remaining', order: 'asc' },
-        { column: key, order: 'asc' },
-      ]);
-    const tribes = await order(
-      this.knex('tm_entity_status')
-        .select({ tribeRef: 'tribe_ref' }, this.knex.raw(COUNTS_SQL))
-        .where('migration_id', migrationId)
-        .groupBy('tribe_ref'),
-      'tribe_ref',
-    );
-    const squads = await order(
-      this.knex('tm_entity_status')
-        .select(
-          { tribeRef: 'tribe_ref', ownerRef: 'owner_ref' },
-          this.knex.raw(COUNTS_SQL),
-        )
-        .where('migration_id', migrationId)
-        .groupBy('tribe_ref', 'owner_ref'),
-      'owner_ref',
-    );
-    return { tribes: tribes.map(toCounts), squads: squads.map(toCounts) };
+  /** Counts per owner of one migration (GROUP BY owner): what the leaderboard rolls up into tribes and squads. */
+  async countsByOwner(migrationId: string): Promise<OwnerCountsRow[]> {
+    const rows = await this.knex('tm_entity_status')
+      .select({ ownerRef: 'owner_ref' }, this.knex.raw(COUNTS_SQL))
+      .where('migration_id', migrationId)
+      .groupBy('owner_ref');
+    return rows.map(toCounts);
   }
 
-  /** Daily totals of a migration, optionally for one team (a squad, or a tribe with its squads). */
-  async burnup(migrationId: string, teamRef?: string): Promise<BurnupPoint[]> {
+  /** Daily totals of a migration, optionally of some owners only (a team's tree). */
+  async burnup(
+    migrationId: string,
+    ownerRefs?: string[],
+  ): Promise<BurnupPoint[]> {
     const q = this.knex('tm_snapshots')
       .select('day')
       .sum({ done: 'done', remaining: 'remaining', exempt: 'exempt' })
       .where('migration_id', migrationId)
       .groupBy('day')
       .orderBy('day');
-    if (teamRef) {
-      q.andWhere(b =>
-        b.where('team_ref', teamRef).orWhere('tribe_ref', teamRef),
-      );
-    }
+    if (ownerRefs) q.whereIn('team_ref', ownerRefs);
     const rows = await q;
     return rows.map((r: any) => {
       const done = num(r.done);
@@ -384,14 +336,12 @@ export class MigrationStore {
     }));
   }
 
-  /** Open (remaining) items of a team: a squad's own, or a tribe's with its squads'. */
-  async teamItems(groupRef: string): Promise<EntityMigrationItem[]> {
+  /** Open (remaining) items of some owners (a team's tree). */
+  async teamItems(ownerRefs: string[]): Promise<EntityMigrationItem[]> {
     const rows = await this.knex('tm_entity_status as s')
       .join('tm_migrations as m', 'm.id', 's.migration_id')
       .where('s.status', 'remaining')
-      .andWhere(b =>
-        b.where('s.owner_ref', groupRef).orWhere('s.tribe_ref', groupRef),
-      )
+      .whereIn('s.owner_ref', ownerRefs)
       .select('s.*', 'm.title', 'm.target_date')
       .orderBy('m.target_date')
       .orderBy('s.entity_ref');

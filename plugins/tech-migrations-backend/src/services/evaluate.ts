@@ -1,9 +1,9 @@
 import {
   Entity,
   parseEntityRef,
-  RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { OrgModel, ownerRefOf, refOf } from '@internal/plugin-org-model-common';
 import {
   Check,
   compareFact,
@@ -19,14 +19,6 @@ import {
 /** Facts pushed by CI for one entity, by name. */
 export type PushedFacts = Record<string, FactValue>;
 
-/** A group of the org, for the squad → tribe roll-up. */
-export interface Team {
-  teamRef: string;
-  title: string;
-  parentRef?: string;
-  type?: string;
-}
-
 /** One row of tm_entity_status. */
 export interface EntityStatusRow {
   migrationId: string;
@@ -37,40 +29,13 @@ export interface EntityStatusRow {
   detail?: string;
 }
 
+/** Where an entity without an owner is counted, so every in-scope entity is in some team's figures. */
 export const UNOWNED = 'group:default/unowned';
 
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
 
-export function entityRefOf(entity: Entity): string {
-  return lower(stringifyEntityRef(entity));
-}
-
-/** The owner group from the ownedBy relation, falling back to spec.owner. */
-export function ownerRefOf(entity: Entity): string {
-  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
-  if (relation) return lower(relation.targetRef);
-  const owner = entity.spec?.owner;
-  if (typeof owner === 'string' && owner) {
-    try {
-      return lower(
-        stringifyEntityRef(
-          parseEntityRef(owner, {
-            defaultKind: 'group',
-            defaultNamespace: entity.metadata.namespace ?? 'default',
-          }),
-        ),
-      );
-    } catch {
-      return UNOWNED;
-    }
-  }
-  return UNOWNED;
-}
-
-/** The team's tribe: its parent group, or the team itself when it has none (a tribe owning directly). */
-export function tribeRefOf(ownerRef: string, teams: Map<string, Team>): string {
-  return teams.get(ownerRef)?.parentRef ?? ownerRef;
-}
+/** The entity's ref, as the org model spells refs (lower-case). */
+export const entityRefOf = refOf;
 
 export function scopeKinds(scope: MigrationScope): string[] {
   return (scope.kind ?? ['Component']).map(lower);
@@ -201,17 +166,17 @@ export function evaluateEntity(
   migration: MigrationDefinition,
   entity: Entity,
   facts: PushedFacts | undefined,
-  teams: Map<string, Team>,
+  org: OrgModel,
   today: string,
 ): EntityStatusRow | undefined {
   if (!inScope(entity, migration.scope)) return undefined;
   const entityRef = entityRefOf(entity);
-  const ownerRef = ownerRefOf(entity);
+  const ownerRef = ownerRefOf(entity) ?? UNOWNED;
   const base = {
     migrationId: migration.id,
     entityRef,
     ownerRef,
-    tribeRef: tribeRefOf(ownerRef, teams),
+    tribeRef: org.tribeOf(ownerRef),
   };
   const result = runCheck(migration.check, entity, facts);
   if (result.pass) return { ...base, status: 'done' };
@@ -226,37 +191,4 @@ export function evaluateEntity(
     };
   }
   return { ...base, status: 'remaining', detail: result.missing };
-}
-
-/** Teams from Group entities: title from profile.displayName, tribe from spec.parent. */
-export function teamsFromGroups(groups: Entity[]): Map<string, Team> {
-  const teams = new Map<string, Team>();
-  for (const group of groups) {
-    const teamRef = entityRefOf(group);
-    const parent = group.spec?.parent;
-    let parentRef: string | undefined;
-    if (typeof parent === 'string' && parent) {
-      try {
-        parentRef = lower(
-          stringifyEntityRef(
-            parseEntityRef(parent, {
-              defaultKind: 'group',
-              defaultNamespace: group.metadata.namespace ?? 'default',
-            }),
-          ),
-        );
-      } catch {
-        parentRef = undefined;
-      }
-    }
-    const profile = group.spec?.profile as { displayName?: string } | undefined;
-    teams.set(teamRef, {
-      teamRef,
-      title:
-        profile?.displayName ?? group.metadata.title ?? group.metadata.name,
-      parentRef,
-      type: typeof group.spec?.type === 'string' ? group.spec.type : undefined,
-    });
-  }
-  return teams;
 }

@@ -1,12 +1,12 @@
 import {
   DefinitionError,
-  formatZodIssues,
   MigrationDefinition,
   migrationDefinitionSchema,
 } from '@internal/plugin-tech-migrations-common';
 import fs from 'fs/promises';
 import path from 'path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { fromZodError } from 'zod-validation-error/v3';
 
 export type ParsedDefinition =
   | { ok: true; definition: MigrationDefinition }
@@ -14,7 +14,7 @@ export type ParsedDefinition =
 
 /**
  * Parses and validates one definition file. Errors name the file and the field
- * (`python-3.yaml: scope.kindd: Unrecognized key(s) in object: 'kindd'`).
+ * (`python-3.yaml: Unrecognized key(s) in object: 'kindd' at "scope"`).
  */
 export function parseDefinition(file: string, text: string): ParsedDefinition {
   const fail = (message: string): ParsedDefinition => ({
@@ -35,7 +35,7 @@ export function parseDefinition(file: string, text: string): ParsedDefinition {
   }
   const result = migrationDefinitionSchema.safeParse(raw);
   if (!result.success) {
-    return fail(formatZodIssues(result.error));
+    return fail(fromZodError(result.error, { prefix: null }).message);
   }
   const id = result.data.id ?? path.basename(file).replace(/\.ya?ml$/, '');
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(id)) {

@@ -17,24 +17,4 @@ export class CatalogEntitySource implements EntitySource {
     );
     return items;
   }
-
-  async listGroups(): Promise<Entity[]> {
-    const credentials = await this.deps.auth.getOwnServiceCredentials();
-    const { items } = await this.deps.catalog.getEntities(
-      {
-        filter: { kind: 'group' },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.title',
-          'spec.parent',
-          'spec.type',
-          'spec.profile',
-        ],
-      },
-      { credentials },
-    );
-    return items;
-  }
 }

@@ -1,4 +1,5 @@
 import {
+  AuthService,
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
@@ -14,7 +15,6 @@ import {
   EntityMigrationsResponse,
   factsPushSchema,
   FactsPushResponse,
-  formatZodIssues,
   groupRefSchema,
   MigrationEntitiesResponse,
   migrationIdSchema,
@@ -25,11 +25,13 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { CatalogVisibility } from './CatalogVisibility';
-import { parseDefinition } from './definitions';
-import { MigrationService } from './MigrationService';
+import { fromZodError } from 'zod-validation-error/v3';
+import { CatalogVisibility } from './services/CatalogVisibility';
+import { parseDefinition } from './services/definitions';
+import { MigrationService } from './services/MigrationService';
 
 export interface RouterOptions {
+  auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   service: MigrationService;
@@ -40,7 +42,10 @@ export interface RouterOptions {
   ) => Promise<Array<Entity | undefined>>;
 }
 
-/** Parses with zod and throws an InputError naming the fields (rendered as 400 by the error middleware). */
+/**
+ * Parses with zod and throws an InputError naming the fields (rendered as 400 by the error middleware). A single
+ * value (path or query parameter) has no field path of its own: its name is `what`.
+ */
 function parseInput<T>(
   schema: z.ZodType<T, z.ZodTypeDef, unknown>,
   value: unknown,
@@ -48,12 +53,8 @@ function parseInput<T>(
 ): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    // A single value (path or query parameter) has no field path of its own: its name is `what`.
     throw new InputError(
-      `Invalid ${what}: ${formatZodIssues(result.error).replace(
-        /^\(root\): /,
-        '',
-      )}`,
+      fromZodError(result.error, { prefix: `Invalid ${what}` }).message,
     );
   }
   return result.data;
@@ -70,6 +71,7 @@ const validateBody = z
  * access restrictions for service principals such as the CI token).
  */
 export async function createRouter({
+  auth,
   httpAuth,
   permissions,
   service,
@@ -193,14 +195,14 @@ export async function createRouter({
       'Pushing migration facts',
     );
     const request = parseInput(factsPushSchema, req.body, 'facts payload');
-    const principal = credentials.principal as {
-      userEntityRef?: string;
-      subject?: string;
-    };
-    const result = await service.pushFacts(
-      request,
-      principal.userEntityRef ?? principal.subject ?? 'unknown',
-      refs => lookupEntities(refs, credentials),
+    let updatedBy = 'unknown';
+    if (auth.isPrincipal(credentials, 'user')) {
+      updatedBy = credentials.principal.userEntityRef;
+    } else if (auth.isPrincipal(credentials, 'service')) {
+      updatedBy = credentials.principal.subject;
+    }
+    const result = await service.pushFacts(request, updatedBy, refs =>
+      lookupEntities(refs, credentials),
     );
     const body: FactsPushResponse = result;
     res.json(body);

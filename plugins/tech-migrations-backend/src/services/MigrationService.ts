@@ -15,6 +15,8 @@ import {
   MigrationHealth,
   MigrationSummary,
 } from '@internal/plugin-tech-migrations-common';
+import { OrgModel } from '@internal/plugin-org-model-common';
+import { OrgModelService } from '@internal/plugin-org-model-node';
 import { CountsRow, MigrationStore } from '../database/MigrationStore';
 import { loadDefinitions } from './definitions';
 import {
@@ -23,15 +25,34 @@ import {
   evaluateEntity,
   PushedFacts,
   scopeKinds,
-  Team,
-  teamsFromGroups,
 } from './evaluate';
 
-/** Where entities and groups come from: the catalog in the plugin, an in-memory list in the benchmark. */
+/** Where entities come from: the catalog in the plugin, an in-memory list in tests. */
 export interface EntitySource {
   /** Every entity of these kinds (lower-case). */
   listEntities(kinds: string[]): Promise<Entity[]>;
-  listGroups(): Promise<Entity[]>;
+}
+
+/** Sums counts and derives the percent done: done / (done + remaining), 100 when nothing is left. */
+function addCounts(a: CountsRow, b: CountsRow): CountsRow {
+  const done = a.done + b.done;
+  const remaining = a.remaining + b.remaining;
+  return {
+    done,
+    remaining,
+    exempt: a.exempt + b.exempt,
+    pct: done + remaining === 0 ? 100 : (100 * done) / (done + remaining),
+  };
+}
+
+const NO_COUNTS: CountsRow = { done: 0, remaining: 0, exempt: 0, pct: 100 };
+
+/** Leaderboard order: percent done, then fewer remaining, then ref. */
+function byRank(
+  [refA, a]: [string, CountsRow],
+  [refB, b]: [string, CountsRow],
+): number {
+  return b.pct - a.pct || a.remaining - b.remaining || refA.localeCompare(refB);
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -87,6 +108,8 @@ export class MigrationService {
     private readonly options: {
       store: MigrationStore;
       source: EntitySource;
+      /** Owners' tribes and squads, team trees and titles. */
+      org: OrgModelService;
       definitionsDir: string;
       logger: LoggerService;
       now?: () => Date;
@@ -133,17 +156,16 @@ export class MigrationService {
       logger.warn(`Invalid migration definition skipped: ${error.message}`);
     }
     const kinds = [...new Set(definitions.flatMap(d => scopeKinds(d.scope)))];
-    const [entities, groups, facts] = await Promise.all([
+    // The org is read again with the entities, so a pass and the org it rolls up agree.
+    const [entities, org, facts] = await Promise.all([
       kinds.length ? source.listEntities(kinds) : Promise.resolve([]),
-      source.listGroups(),
+      this.options.org.refresh(),
       store.getFacts(),
     ]);
-    const teams = teamsFromGroups(groups);
     const now = this.now();
-    const rows = this.evaluate(definitions, entities, facts, teams, dayOf(now));
+    const rows = this.evaluate(definitions, entities, facts, org, dayOf(now));
     await store.replaceAll({
       migrations: definitions,
-      teams: [...teams.values()],
       rows,
       evaluatedAt: now.toISOString(),
       day: dayOf(now),
@@ -164,20 +186,14 @@ export class MigrationService {
     definitions: MigrationDefinition[],
     entities: Entity[],
     facts: Map<string, PushedFacts>,
-    teams: Map<string, Team>,
+    org: OrgModel,
     today: string,
   ): EntityStatusRow[] {
     const rows: EntityStatusRow[] = [];
     for (const entity of entities) {
       const entityFacts = facts.get(entityRefOf(entity));
       for (const definition of definitions) {
-        const row = evaluateEntity(
-          definition,
-          entity,
-          entityFacts,
-          teams,
-          today,
-        );
+        const row = evaluateEntity(definition, entity, entityFacts, org, today);
         if (row) rows.push(row);
       }
     }
@@ -210,11 +226,10 @@ export class MigrationService {
       );
     }
     const entities = found as Entity[];
-    const [migrations, teamList] = await Promise.all([
+    const [migrations, org] = await Promise.all([
       store.listMigrations(),
-      store.listTeams(),
+      this.options.org.current(),
     ]);
-    const teams = new Map(teamList.map(t => [t.teamRef, t]));
     const now = this.now();
     let stored = 0;
     await store.knex.transaction(async trx => {
@@ -225,13 +240,7 @@ export class MigrationService {
         now.toISOString(),
       );
       const facts = await store.getFacts(refs, trx);
-      const rows = this.evaluate(
-        migrations,
-        entities,
-        facts,
-        teams,
-        dayOf(now),
-      );
+      const rows = this.evaluate(migrations, entities, facts, org, dayOf(now));
       await store.replaceEntities({
         entityRefs: refs,
         rows,
@@ -300,21 +309,43 @@ export class MigrationService {
     };
   }
 
+  /**
+   * Tribes and their squads ranked by percent done. Each owner's counts roll up into its tribe and into the squad
+   * directly below that tribe (a sub-squad's into its squad), by the org model's rules: a row covers the same
+   * owners as the team's tree on the manage page.
+   */
   async leaderboard(id: string): Promise<LeaderboardResponse> {
     const { store } = this.options;
     await this.getSummary(id);
-    const [{ tribes, squads }, teamList] = await Promise.all([
-      store.leaderboard(id),
-      store.listTeams(),
+    const [owners, org] = await Promise.all([
+      store.countsByOwner(id),
+      this.options.org.current(),
     ]);
-    const titles = new Map(teamList.map(t => [t.teamRef, t.title]));
+    const tribes = new Map<
+      string,
+      { counts: CountsRow; squads: Map<string, CountsRow> }
+    >();
+    for (const owner of owners) {
+      const tribeRef = org.tribeOf(owner.ownerRef);
+      const squadRef = org.squadOf(owner.ownerRef);
+      const tribe = tribes.get(tribeRef) ?? {
+        counts: NO_COUNTS,
+        squads: new Map(),
+      };
+      tribe.counts = addCounts(tribe.counts, owner);
+      tribe.squads.set(
+        squadRef,
+        addCounts(tribe.squads.get(squadRef) ?? NO_COUNTS, owner),
+      );
+      tribes.set(tribeRef, tribe);
+    }
     const row = (
       teamRef: string,
       c: CountsRow,
       rank: number,
     ): LeaderboardTeam => ({
       teamRef,
-      title: titles.get(teamRef) ?? teamRef.replace(/^group:default\//, ''),
+      title: org.titleOf(teamRef),
       rank,
       done: c.done,
       remaining: c.remaining,
@@ -323,12 +354,15 @@ export class MigrationService {
       percent: Math.round(c.pct * 10) / 10,
     });
     return {
-      tribes: tribes.map((t, i) => ({
-        ...row(t.tribeRef, t, i + 1),
-        squads: squads
-          .filter(s => s.tribeRef === t.tribeRef)
-          .map((s, j) => row(s.ownerRef, s, j + 1)),
-      })),
+      tribes: [...tribes]
+        .map(([ref, t]) => [ref, t.counts] as [string, CountsRow])
+        .sort(byRank)
+        .map(([ref, counts], i) => ({
+          ...row(ref, counts, i + 1),
+          squads: [...tribes.get(ref)!.squads]
+            .sort(byRank)
+            .map(([squad, c], j) => row(squad, c, j + 1)),
+        })),
     };
   }
 
@@ -337,7 +371,12 @@ export class MigrationService {
     return {
       startDate: summary.startDate,
       targetDate: summary.targetDate,
-      points: await this.options.store.burnup(id, teamRef),
+      points: await this.options.store.burnup(
+        id,
+        teamRef
+          ? (await this.options.org.current()).treeOf(teamRef)
+          : undefined,
+      ),
     };
   }
 
@@ -350,7 +389,9 @@ export class MigrationService {
     return this.options.store.entityItems(entityRef);
   }
 
+  /** A team's open items: those of every owner in its tree. */
   async teamItems(groupRef: string): Promise<EntityMigrationItem[]> {
-    return this.options.store.teamItems(groupRef);
+    const org = await this.options.org.current();
+    return this.options.store.teamItems(org.treeOf(groupRef));
   }
 }

@@ -1,21 +1,23 @@
 import {
+  AuthService,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
-  describeIssues,
   groupRefSchema,
   manageKpiWritePermission,
 } from '@internal/plugin-manage-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { KpiIngestion } from '../services/KpiIngestion';
-import { TeamSummaryService } from '../services/TeamSummaryService';
-import { ServerTiming } from './ServerTiming';
+import { fromZodError } from 'zod-validation-error';
+import { KpiIngestion } from './services/KpiIngestion';
+import { TeamSummaryService } from './services/TeamSummaryService';
+import { ServerTiming } from './services/ServerTiming';
 
 export interface RouterOptions {
+  auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   ingestion: KpiIngestion;
@@ -26,7 +28,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, ingestion, summaries } = options;
+  const { auth, httpAuth, permissions, ingestion, summaries } = options;
   const router = Router();
   router.use(express.json({ limit: '5mb' }));
 
@@ -39,10 +41,7 @@ export async function createRouter(
     const groupRef = groupRefSchema.safeParse(req.params.groupRef);
     if (!groupRef.success) {
       throw new InputError(
-        `Invalid team ref: ${describeIssues(groupRef.error).replace(
-          /^\(body\): /,
-          '',
-        )}`,
+        fromZodError(groupRef.error, { prefix: 'Invalid team ref' }).message,
       );
     }
     const timing = new ServerTiming();
@@ -69,10 +68,12 @@ export async function createRouter(
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError('Writing KPIs is not allowed');
     }
-    const source =
-      'userEntityRef' in credentials.principal
-        ? `push:${credentials.principal.userEntityRef}`
-        : `push:${credentials.principal.subject}`;
+    let source = 'push:unknown';
+    if (auth.isPrincipal(credentials, 'user')) {
+      source = `push:${credentials.principal.userEntityRef}`;
+    } else if (auth.isPrincipal(credentials, 'service')) {
+      source = `push:${credentials.principal.subject}`;
+    }
     res.status(201).json(await ingestion.ingest(req.body, source));
   });
 

@@ -2,6 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'fs';
 import path from 'path';
 import { Entity } from '@backstage/catalog-model';
+import { OrgModel } from '@internal/plugin-org-model-common';
 import {
   component,
   definitionsDir,
@@ -35,13 +36,14 @@ async function setup(
   let now = new Date('2026-05-01T12:00:00Z');
   const list = [...catalog];
   const dir = definitionsDir(files);
+  const org = OrgModel.fromEntities(groups);
   const service = new MigrationService({
     store,
     source: {
       listEntities: async kinds =>
         list.filter(e => kinds.includes(e.kind.toLocaleLowerCase('en-US'))),
-      listGroups: async () => groups,
     },
+    org: { current: async () => org, refresh: async () => org },
     definitionsDir: dir,
     logger: mockServices.logger.mock(),
     now: () => now,
@@ -245,13 +247,13 @@ describe.each(databases.eachSupportedId())(
       const { errors } = await service.evaluateAll();
       expect(errors.map(e => e.file)).toEqual(['python-3.yaml', 'weird.yaml']);
       expect(errors[0].message).toContain(
-        "python-3.yaml: (root): Unrecognized key(s) in object: 'owners'",
+        "python-3.yaml: Unrecognized key(s) in object: 'owners'",
       );
       expect(errors[0].message).toContain(
-        'targetDate: target date 2025-12-31 is before start date 2026-01-01',
+        'target date 2025-12-31 is before start date 2026-01-01 at "targetDate"',
       );
       expect(errors[1].message).toMatch(
-        /^weird\.yaml: check\.any\[0\]\.operator: Invalid enum value/,
+        /^weird\.yaml: Invalid enum value.* at "check\.any\[0\]\.operator"/,
       );
       expect((await store.listMigrations()).map(m => m.id)).toEqual([
         'node-22',
