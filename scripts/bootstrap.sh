@@ -42,7 +42,7 @@ fi
 # Re-install only when yarn.lock or a workspace manifest is newer than the last successful install.
 stamp=node_modules/.bootstrap-stamp
 shopt -s nullglob
-sum=$(cat yarn.lock package.json packages/*/package.json plugins/*/package.json e2e/package.json | sha1sum | cut -d' ' -f1)
+sum=$(cat yarn.lock package.json packages/*/package.json plugins/*/package.json e2e/package.json deploy/package.json | sha1sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   # One install at a time per checkout (two test commands started together must not both run yarn install).
   exec 9>"$ROOT/.tools/.install.lock"

@@ -8,7 +8,7 @@ BOOTSTRAP_BROWSER=1 BOOTSTRAP_REDIS=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
-phases=("${@:-tsc lint unit build prod-e2e smoke recovery image replicas breaker e2e}")
+phases=("${@:-tsc lint deploy unit build prod-e2e smoke recovery image replicas breaker e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 run_phase() {
@@ -30,6 +30,9 @@ for phase in "${phases[@]}"; do
     tsc) run_phase tsc yarn tsc ;;
     # ESLint over every workspace, then the Dockerfile (dockerfile-utils from .tools/ plus the project's image rules).
     lint) run_phase lint bash -c 'yarn lint && node scripts/ops/lint-dockerfile.mjs' ;;
+    # The AWS CDK app (deploy/), offline: `cdk synth` of the registry, staging and production stacks with the cdk-nag
+    # AwsSolutions pack, the stack assertion tests, the GitHub workflows against their schema (@action-validator/core).
+    deploy) run_phase deploy yarn workspace deploy verify ;;
     # Plugin stores are tested on SQLite and on the real local PostgreSQL (backend-test-utils' TestDatabases).
     unit) run_phase unit env CI=true \
       BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=postgresql://postgres@127.0.0.1:5432 yarn test ;;
