@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { createRouter } from './service/router';
+import { createRouter } from './router';
 import { circuitBreakerRegistryServiceRef } from './services/CircuitBreakerRegistry';
 
 /**

@@ -5,7 +5,7 @@ import {
 } from '@internal/plugin-circuit-breaker-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { CircuitBreakerRegistry } from '../services/CircuitBreakerRegistry';
+import { CircuitBreakerRegistry } from './services/CircuitBreakerRegistry';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;

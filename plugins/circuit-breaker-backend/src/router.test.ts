@@ -16,7 +16,7 @@ import {
   fuzzRoutes,
   violations,
 } from '@internal/backend-test-utils';
-import { circuitBreakerHttpRouterServiceFactory } from '../services/circuitBreakerHttpRouterServiceFactory';
+import { circuitBreakerHttpRouterServiceFactory } from './services/circuitBreakerHttpRouterServiceFactory';
 import { createRouter, HIDDEN_ADDRESS } from './router';
 
 jest.setTimeout(60_000);
