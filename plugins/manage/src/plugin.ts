@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { manageApiRef, ManageClient } from './api';
 import { rootRouteRef } from './routes';
+import type { ManagePageProps } from './components/ManagePage';
 
 /** @public */
 export const managePlugin = createPlugin({
@@ -28,10 +29,12 @@ export const managePlugin = createPlugin({
  *
  * @public
  */
-export const ManagePage = managePlugin.provide(
-  createRoutableExtension({
-    name: 'ManagePage',
-    component: () => import('./components/ManagePage').then(m => m.ManagePage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const ManagePage: (props: ManagePageProps) => JSX.Element =
+  managePlugin.provide(
+    createRoutableExtension({
+      name: 'ManagePage',
+      component: () =>
+        import('./components/ManagePage').then(m => m.ManagePage),
+      mountPoint: rootRouteRef,
+    }),
+  );
