@@ -81,7 +81,7 @@ export interface PluginBreakerStatus {
   stats: {
     requests: number;
     successes: number;
-    /** Responses with status >= 500 plus timeouts. */
+    /** Responses with status \>= 500 plus timeouts. */
     failures: number;
     /** Requests that got no response headers within `settings.timeout` (failures only if they then failed). */
     timeouts: number;
