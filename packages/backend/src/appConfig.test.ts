@@ -213,4 +213,31 @@ describe('app-config files', () => {
       ).toBe(true);
     },
   );
+
+  // Development's schedules and demo data must not leak into production (app-config.yaml is read first there).
+  it.each(['production', 'staging'] as const)(
+    '%s: no demo KPI file, and background work on production intervals',
+    async env => {
+      const config = ConfigReader.fromConfigs(
+        await readConfigs(environments[env]),
+      );
+      const minutes = (key: string) => {
+        const d = config.getConfig(key);
+        return (
+          (d.getOptionalNumber('hours') ?? 0) * 60 +
+          (d.getOptionalNumber('minutes') ?? 0) +
+          (d.getOptionalNumber('seconds') ?? 0) / 60
+        );
+      };
+      expect(config.getConfigArray('manage.kpiSources')).toEqual([]);
+      expect(minutes('manage.catalogSync.frequency')).toBeGreaterThanOrEqual(5);
+      expect(
+        minutes('techMigrations.schedule.frequency'),
+      ).toBeGreaterThanOrEqual(10);
+      // Paths resolve from the container's working directory (/app), not from packages/backend.
+      expect(config.getString('techMigrations.definitions')).toBe(
+        './catalog/migrations',
+      );
+    },
+  );
 });
