@@ -35,7 +35,7 @@ export const DEV_ONLY_PACKAGES = [
  */
 export const TEST_CODE_MARKERS = [
   'publish:git-local', // also publish:git-local:change
-  '/local-git/publish-token',
+  'PublishTokens', // the publish-token route's signer (the app's client of that route is not test code)
   'LocalGitUrlReader',
   'LocalGitRemotes',
   '/api/fault-injection',
