@@ -5,6 +5,8 @@ import { normalizeRef, OrgGroup, toOrgGroup, TRIBE_TYPE } from './entities';
  * The org at one point in time: every group with its parent, walked at any depth. Refs passed in are normalised
  * (`checkout-squad` finds `group:default/checkout-squad`). Parent loops in the catalog cannot hang a walk: each
  * group is visited once.
+ *
+ * @public
  */
 export class OrgModel {
   private readonly byRef = new Map<string, OrgGroup>();

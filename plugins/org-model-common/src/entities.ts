@@ -6,12 +6,24 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 
-/** `spec.type` of a top-level team (the GitHub org shape gives it to top-level teams). */
+/**
+ * `spec.type` of a top-level team (the GitHub org shape gives it to top-level teams).
+ *
+ * @public
+ */
 export const TRIBE_TYPE = 'tribe';
-/** `spec.type` of a team inside a tribe, at any depth. */
+/**
+ * `spec.type` of a team inside a tribe, at any depth.
+ *
+ * @public
+ */
 export const SQUAD_TYPE = 'squad';
 
-/** A team of the org, as every plugin sees it. Refs are normalised (see {@link normalizeRef}). */
+/**
+ * A team of the org, as every plugin sees it. Refs are normalised (see {@link normalizeRef}).
+ *
+ * @public
+ */
 export interface OrgGroup {
   ref: string;
   /** {@link groupTitle}: what every page shows for the team. */
@@ -21,7 +33,11 @@ export interface OrgGroup {
   parentRef?: string;
 }
 
-/** The Group fields {@link toOrgGroup} reads: pass them as `fields` to catalog queries. */
+/**
+ * The Group fields {@link toOrgGroup} reads: pass them as `fields` to catalog queries.
+ *
+ * @public
+ */
 export const ORG_GROUP_FIELDS = [
   'kind',
   'metadata.name',
@@ -33,12 +49,18 @@ export const ORG_GROUP_FIELDS = [
   'relations',
 ];
 
-/** The fields {@link ownerRefsOf} reads from any entity. */
+/**
+ * The fields {@link ownerRefsOf} reads from any entity.
+ *
+ * @public
+ */
 export const OWNER_FIELDS = ['metadata.namespace', 'spec.owner', 'relations'];
 
 /**
  * One spelling per ref: `kind:namespace/name`, lower-case (the catalog compares refs case-insensitively), kind
  * defaulting to group. A value that is not a ref is only lower-cased, so a lookup of it finds nothing.
+ *
+ * @public
  */
 export function normalizeRef(
   ref: string,
@@ -56,13 +78,19 @@ export function normalizeRef(
   }
 }
 
-/** The normalised ref of an entity. */
+/**
+ * The normalised ref of an entity.
+ *
+ * @public
+ */
 export function refOf(entity: Entity): string {
   return stringifyEntityRef(entity).toLocaleLowerCase('en-US');
 }
 
 /**
  * What a team is called everywhere: `spec.profile.displayName`, else `metadata.title`, else `metadata.name`.
+ *
+ * @public
  */
 export function groupTitle(entity: Entity): string {
   const profile = entity.spec?.profile as { displayName?: unknown } | undefined;
@@ -90,22 +118,38 @@ function related(entity: Entity, type: string, specField: string): string[] {
   ];
 }
 
-/** The owners of an entity: its `ownedBy` relations (or `spec.owner`), normalised. Usually one. */
+/**
+ * The owners of an entity: its `ownedBy` relations (or `spec.owner`), normalised. Usually one.
+ *
+ * @public
+ */
 export function ownerRefsOf(entity: Entity): string[] {
   return related(entity, RELATION_OWNED_BY, 'owner');
 }
 
-/** The owner a roll-up counts an entity under: the first of {@link ownerRefsOf}. */
+/**
+ * The owner a roll-up counts an entity under: the first of {@link ownerRefsOf}.
+ *
+ * @public
+ */
 export function ownerRefOf(entity: Entity): string | undefined {
   return ownerRefsOf(entity)[0];
 }
 
-/** A group's parent: its `childOf` relation (or `spec.parent`), normalised. */
+/**
+ * A group's parent: its `childOf` relation (or `spec.parent`), normalised.
+ *
+ * @public
+ */
 export function parentRefOf(group: Entity): string | undefined {
   return related(group, RELATION_CHILD_OF, 'parent')[0];
 }
 
-/** A Group entity as the org model keeps it. */
+/**
+ * A Group entity as the org model keeps it.
+ *
+ * @public
+ */
 export function toOrgGroup(group: Entity): OrgGroup {
   const type = group.spec?.type;
   return {

@@ -10,7 +10,11 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { OrgModel } from '@internal/plugin-org-model-common';
 import { CatalogOrgModel } from './CatalogOrgModel';
 
-/** The org as a backend plugin reads it. */
+/**
+ * The org as a backend plugin reads it.
+ *
+ * @public
+ */
 export interface OrgModelService {
   /** The org as last read from the catalog; read first when it never was. */
   current(): Promise<OrgModel>;
@@ -60,6 +64,8 @@ function createOrgModelServiceFactory(
 /**
  * The org model of one plugin: groups, parents and titles kept from the catalog. Plugin-scoped, so each plugin
  * reads with its own service credentials. Its default factory is {@link orgModelServiceFactory}.
+ *
+ * @public
  */
 export const orgModelServiceRef: ServiceRef<
   OrgModelService,
@@ -71,6 +77,10 @@ export const orgModelServiceRef: ServiceRef<
   defaultFactory: async service => createOrgModelServiceFactory(service),
 });
 
-/** The default factory of {@link orgModelServiceRef}, for tests and explicit wiring. */
+/**
+ * The default factory of {@link orgModelServiceRef}, for tests and explicit wiring.
+ *
+ * @public
+ */
 export const orgModelServiceFactory =
   createOrgModelServiceFactory(orgModelServiceRef);

@@ -1,6 +1,6 @@
 /**
  * The org model for backend plugins: `orgModelServiceRef` (plugin-scoped, default factory included) keeps the
- * catalog's groups as an `OrgModel` from `@internal/plugin-org-model-common`.
+ * catalog's groups as an `OrgModel` of the org-model-common package.
  *
  * @packageDocumentation
  */

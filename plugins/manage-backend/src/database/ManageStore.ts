@@ -36,7 +36,7 @@ export interface KpiTotalRow {
 
 /**
  * Persistence of the manage plugin: the mirror of owned entities and the KPI samples. The org itself (groups,
- * parents, titles) is not stored here: it comes from the org model (`@internal/plugin-org-model-node`).
+ * parents, titles) is not stored here: it comes from the org model (the org-model-node package).
  */
 export class ManageStore {
   static async create(database: DatabaseService): Promise<ManageStore> {
