@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { stackName } from './app';
 import { repoRoot } from './backendSettings';
+import { cdkContext } from './testing';
 
 /**
  * The GitHub Actions workflows, checked offline: @action-validator/core (the SchemaStore workflow schema compiled to
@@ -64,8 +65,13 @@ describe('GitHub Actions workflows', () => {
     const push = steps(image).find(s =>
       String(s.uses).startsWith('docker/build-push-action'),
     );
-    expect(push.with.tags).toMatch(
-      /\/developer-portal:\$\{\{ github\.sha \}\}$/,
+    // The repository the registry stack creates (deploy/cdk.json), which the stage stacks pull from.
+    const { repositoryName } = cdkContext()['developer-portal'].registry;
+    expect(push.with.tags).toBe(
+      `\${{ steps.ecr.outputs.registry }}/${repositoryName}:\${{ github.sha }}`,
+    );
+    expect(runs(image).join('\n')).toContain(
+      `--repository-name ${repositoryName} --image-ids imageTag=\${{ github.sha }}`,
     );
     expect(image.outputs.tag).toBe('${{ github.sha }}');
     for (const [job, stack] of [
