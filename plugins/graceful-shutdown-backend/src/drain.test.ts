@@ -48,8 +48,8 @@ describe('createServerDrainer', () => {
 
   it('closes requests still open at the deadline', async () => {
     const { server, url } = await startServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write('data: hello\n\n'); // an event stream that never ends
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write('first chunk'); // a download that never ends
     });
     const drainer = createServerDrainer(server, {
       delayMs: 0,
@@ -69,6 +69,48 @@ describe('createServerDrainer', () => {
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('still in flight'),
     );
+  });
+
+  it('ends event streams and the events bus long poll at once, then waits for the rest', async () => {
+    // Its own logger: the shared one has seen the deadline warning of the test before.
+    const drainLogger = mockServices.logger.mock();
+    const { server, url } = await startServer((req, res) => {
+      if (req.url === '/stream') {
+        // Headers through writeHead alone, as the scaffolder's task event stream sends them.
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: hello\n\n'); // an event stream that never ends
+        // A late event, after the drain has ended the stream: dropped, the process does not crash.
+        setTimeout(() => res.write('data: late\n\n'), 500);
+      } else if (req.url === '/poll') {
+        // As @backstage/plugin-events-backend answers a subscription without events: 202, held open until one comes.
+        res.setHeader('backstage-events-notify-timeout', '55000');
+        res.statusCode = 202;
+        res.flushHeaders();
+      } else {
+        setTimeout(() => res.end('done'), 1000);
+      }
+    });
+    const drainer = createServerDrainer(server, {
+      delayMs: 0,
+      drainTimeoutMs: 10_000,
+      logger: drainLogger,
+    });
+    const stream = await fetch(`${url}/stream`);
+    const poll = await fetch(`${url}/poll`);
+    const slow = fetch(`${url}/slow`).then(r => r.text());
+    while (drainer.inFlight() < 3) await new Promise(r => setTimeout(r, 20));
+    const started = Date.now();
+    await drainer.drain();
+    // Not the 10 s deadline: only the slow request was waited for.
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await expect(stream.text()).resolves.toBe('data: hello\n\n');
+    expect(poll.status).toBe(202);
+    await expect(poll.text()).resolves.toBe('');
+    await expect(slow).resolves.toBe('done');
+    expect(drainLogger.info).toHaveBeenCalledWith(
+      'Shutdown: stopped accepting connections; draining 3 in-flight request(s) (ended 2 event stream(s) and long poll(s))',
+    );
+    expect(drainLogger.warn).not.toHaveBeenCalled();
   });
 
   it('serves during the shutdown delay', async () => {
