@@ -5,8 +5,3 @@
  * @packageDocumentation
  */
 export { searchModuleIndexStatus as default } from './module';
-export { IndexStatusSearchEngine } from './IndexStatusSearchEngine';
-export type {
-  IndexStatusResultSet,
-  SearchIndexNotice,
-} from './IndexStatusSearchEngine';

@@ -11,7 +11,9 @@ import { IndexStatusSearchEngine } from './IndexStatusSearchEngine';
  * The search engine, in place of `@backstage/plugin-search-backend-module-pg`: PostgreSQL's when the database is
  * PostgreSQL (the index persists and is shared by every replica), otherwise Lunr in this process's memory (SQLite
  * in development: the index is rebuilt at every start, see the collators' `scope: local` in app-config.yaml). Either
- * way wrapped in {@link IndexStatusSearchEngine}: a missing index answers an empty result with a notice.
+ * way wrapped in IndexStatusSearchEngine: a missing index answers an empty result with a notice.
+ *
+ * @public
  */
 export const searchModuleIndexStatus = createBackendModule({
   pluginId: 'search',
