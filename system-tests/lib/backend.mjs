@@ -75,16 +75,25 @@ export async function waitReady(base, backend, { timeoutMs } = {}) {
 
 /**
  * An afterEach hook that adds the backends' log tails to a failed test's report. `backends()` returns the ones
- * running now ({ name: backend }, or a single backend).
+ * running now ({ name: backend }, or a single backend). Each line is shown once: when several tests fail in a row,
+ * the later ones show only what the backend logged since.
  */
 export function logTailOnFailure(backends, options) {
+  const shown = new WeakMap();
   return t => {
     if (t.passed) return;
     const running = backends();
     if (!running) return;
     const all = 'log' in running ? { backend: running } : running;
     for (const [name, backend] of Object.entries(all)) {
-      t.diagnostic(`--- ${name} log\n${logTail(backend, options)}`);
+      const from = shown.get(backend) ?? 0;
+      shown.set(backend, backend.log.length);
+      const fresh = { log: backend.log.slice(from) };
+      t.diagnostic(
+        fresh.log.length
+          ? `--- ${name} log\n${logTail(fresh, options)}`
+          : `--- ${name}: nothing logged since the last failure`,
+      );
     }
   };
 }
