@@ -77,10 +77,17 @@ COPY --from=build --chown=node:node /app/packages/backend/dist/bundle ./
 # The sample catalog and the golden-path templates, read through the file locations of app-config.production.yaml.
 COPY --chown=node:node catalog ./catalog
 COPY --chown=node:node templates ./templates
-COPY --chown=node:node app-config.yaml app-config.production.yaml app-config.staging.yaml ./
+COPY --chown=node:node app-config.yaml app-config.production.yaml app-config.staging.yaml app-config.postgres-tls.yaml ./
+# TLS to PostgreSQL (app-config.postgres-tls.yaml): Amazon RDS's CA bundle for every region, fetched when the image is
+# built, so a CA rotation needs a rebuild only; the task definition's POSTGRES_CA_FILE names it. Owned by root and
+# read-only: the app's user cannot change which CAs it trusts.
+ADD --chmod=444 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem
+# OpenTelemetry (metrics for Prometheus on :9464), loaded by the CMD's --require before the backend.
+COPY packages/backend/instrumentation.js ./packages/backend/instrumentation.js
 USER node
 
-EXPOSE 7007
+# 7007: the backend; 9464: Prometheus metrics (packages/backend/instrumentation.js), scraped inside the task only.
+EXPOSE 7007 9464
 # Container health (ECS restarts an unhealthy task) is the liveness probe. The load balancer's target group checks
 # /.backstage/health/v1/readiness instead, which answers 503 until every plugin has started and again as soon as
 # SIGTERM arrives, so traffic moves away before the server drains (see README, Operations).
@@ -88,5 +95,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:7007/.backstage/health/v1/liveness').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 # Node is PID 1 and the backend handles SIGTERM itself (graceful shutdown: @internal/backend-graceful-shutdown);
-# staging adds `--config app-config.staging.yaml` through the task definition's command.
-CMD ["node", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]
+# staging adds `--config app-config.staging.yaml` through the task definition's command. OpenTelemetry starts first
+# (--require, as upstream documents), so the plugins' metrics reach its Prometheus exporter; the TLS layer comes after
+# the production config.
+CMD ["node", "--require", "./packages/backend/instrumentation.js", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml", "--config", "app-config.postgres-tls.yaml"]

@@ -1,6 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { OPERATOR_SECRETS } from './appSecrets';
-import { readBackendSettings } from './backendSettings';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readBackendSettings, repoRoot } from './backendSettings';
+import { RDS_CA_FILE } from './portalStack';
 import { HEALTH_CHECK_GRACE_SECONDS, READINESS_PATH } from './service';
 import { STAGES, StageName } from './stageConfig';
 import { cdkContext, synthPortalApp } from './testing';
@@ -163,6 +166,34 @@ describe.each(STAGES)('%s stack', stage => {
         ? [...backend.imageCommand, '--config', 'app-config.staging.yaml']
         : undefined,
     );
+  });
+
+  it('verifies Aurora against the RDS CA bundle the image ships; OpenTelemetry and the TLS layer in the command', () => {
+    const env = Object.fromEntries(
+      (container(stage).Environment as { Name: string; Value: unknown }[]).map(
+        e => [e.Name, e.Value],
+      ),
+    );
+    // node-postgres' PGSSLMODE would verify against Node's built-in CAs, which do not include the RDS CAs.
+    expect(env.PGSSLMODE).toBeUndefined();
+    expect(env.POSTGRES_CA_FILE).toBe(RDS_CA_FILE);
+    const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(
+      new RegExp(
+        `^ADD [^\\n]*https://truststore\\.pki\\.rds\\.amazonaws\\.com/global/global-bundle\\.pem ${RDS_CA_FILE}$`,
+        'm',
+      ),
+    );
+    const command = backend.imageCommand;
+    expect(command.slice(0, 3)).toEqual([
+      'node',
+      '--require',
+      './packages/backend/instrumentation.js',
+    ]);
+    expect(command.slice(-2)).toEqual([
+      '--config',
+      'app-config.postgres-tls.yaml',
+    ]);
   });
 
   it('provides every variable of backend.requiredEnvironment, secrets only from Secrets Manager', () => {

@@ -12,6 +12,9 @@ import { suppressPortalFindings } from './nagSuppressions';
 import { PortalService } from './service';
 import { RegistryConfig, StageConfig } from './stageConfig';
 
+/** Where the image keeps Amazon RDS's CA bundle (the Dockerfile's ADD). */
+export const RDS_CA_FILE = '/etc/ssl/certs/rds-global-bundle.pem';
+
 export interface PortalStackProps extends StackProps {
   stage: StageConfig;
   registry: RegistryConfig;
@@ -58,8 +61,11 @@ export class PortalStack extends Stack {
         BACKEND_BASE_URL: url,
         POSTGRES_HOST: database.cluster.clusterEndpoint.hostname,
         POSTGRES_PORT: Token.asString(database.cluster.clusterEndpoint.port),
-        // TLS to Aurora (the cluster refuses anything else: rds.force_ssl).
-        PGSSLMODE: 'require',
+        // TLS to Aurora (the cluster refuses anything else: rds.force_ssl), verified against the RDS CA bundle the image
+        // ships (Dockerfile) and nothing else: app-config.postgres-tls.yaml reads the CA from this file.
+        POSTGRES_CA_FILE: RDS_CA_FILE,
+        // Names the metrics' target (Prometheus on :9464, packages/backend/instrumentation.js).
+        OTEL_SERVICE_NAME: `developer-portal-${stage.name}`,
         GITHUB_ORG: stage.githubOrg,
         METRICS_API_URL: stage.metricsApiUrl,
         K8S_CLUSTER_URL: stage.k8sClusterUrl,
