@@ -8,7 +8,7 @@ BOOTSTRAP_BROWSER=1 BOOTSTRAP_REDIS=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
-phases=("${@:-tsc lint deploy unit build prod-e2e smoke recovery image replicas restart breaker e2e}")
+phases=("${@:-tsc lint deploy unit build prod-e2e smoke recovery image replicas restart live breaker e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 run_phase() {
@@ -44,6 +44,10 @@ for phase in "${phases[@]}"; do
     image) run_phase image node scripts/ops/image-start.mjs ;;
     # Two replicas on one PostgreSQL: shared catalog processing, tasks run once, kill -9 recovery.
     replicas) run_phase replicas node scripts/ops/replicas.mjs ;;
+    # Two replicas as one portal (production config, PostgreSQL, Redis): a notification sent through B shows live in a
+    # browser on A (events backend), a catalog change through B is served by A, a cache entry of B is read by A,
+    # B kill -9ed after sending. Prints the cross-replica notification delay. Needs `build`.
+    live) run_phase live node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --test --test-reporter=spec system-tests/replicas-live.test.mjs ;;
     # The portal stopped with SIGTERM and started again on the same state, in development (SQLite, search in memory) and
     # production (PostgreSQL): search finds a new entity within a stated bound of readiness (200s meanwhile), the
     # catalog, manage and tech-migration numbers are unchanged, the template run is kept with its log (~2.5 min).

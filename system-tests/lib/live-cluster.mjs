@@ -1,0 +1,208 @@
+// Two replicas of the built backend with the production config, as they run behind the load balancer: one
+// PostgreSQL database (throwaway), one Redis (throwaway, scripts/lib/redis.mjs), GitHub sign-in and org from the
+// GitHub stand-in (e2e/fixtures/github-standin). Each replica listens on its own free port and is its own origin
+// (APP_BASE_URL), so a browser opened on A talks to A only.
+//
+// `without` switches one shared part off, to see the checks fail without it:
+//   events          events.useEventBus: never — each replica hears only its own events (as before the events backend)
+//   redis           backend.cache.store: memory — each replica has its own cache
+//   shared-database replica A on a database of its own
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startGithubStandin } from '../../e2e/fixtures/github-standin/start.mjs';
+// The production e2e suite's own sign-in through the stand-in (TypeScript, loaded by Node 22's type stripping).
+import { githubSignIn } from '../../e2e/tests-production/github-sign-in.ts';
+import {
+  root,
+  startBackend,
+  waitFor,
+} from '../../scripts/lib/built-backend.mjs';
+import {
+  dropDatabaseSync,
+  freePorts,
+  onExit,
+} from '../../scripts/lib/processes.mjs';
+import { startRedis } from '../../scripts/lib/redis.mjs';
+
+export const WITHOUT = ['events', 'redis', 'shared-database'];
+
+const withoutLayers = {
+  events: 'events:\n  useEventBus: never\n',
+  redis: 'backend:\n  cache:\n    store: memory\n',
+  'shared-database': '',
+};
+
+function psql(sql) {
+  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qc', sql], {
+    stdio: 'ignore',
+  });
+}
+
+/**
+ * The backend bundle unpacked into a folder of our own, under the build lock (a build may be rewriting dist/).
+ * Asynchronous: waiting for another helper's build must not block this process's signal handling.
+ */
+async function unpackBundleLocked() {
+  const { stdout } = await promisify(execFile)(
+    'flock',
+    [
+      '/tmp/backstage-build.lock',
+      process.execPath,
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(
+        path.join(root, 'scripts/lib/built-backend.mjs'),
+      )}); process.stdout.write(m.unpackBundle().dir);`,
+    ],
+    { encoding: 'utf8' },
+  );
+  return stdout;
+}
+
+const started = Date.now();
+/** One progress line on stdout, with the seconds since the test started: where a slow start spends its time. */
+export function progress(what) {
+  console.log(
+    `[live +${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`,
+  );
+}
+
+/**
+ * Starts the stand-in, Redis, the database and both replicas (A first, so the schema is migrated once); resolves once
+ * both are ready and the org from GitHub is in the catalog. `techdocsPage` is published on replica B only:
+ * `{ entity: 'default/component/x', html }`.
+ */
+export async function startCluster({ without, techdocsPage }) {
+  if (without && !WITHOUT.includes(without))
+    throw new Error(`LIVE_WITHOUT must be one of ${WITHOUT.join(', ')}`);
+  const cleanups = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) await c();
+    cleanups.length = 0;
+  };
+  try {
+    const run = `live_${process.pid}_${Date.now()}`;
+    const databases = { A: run, B: run };
+    if (without === 'shared-database') databases.A = `${run}_a`;
+    for (const db of new Set(Object.values(databases))) {
+      psql(`CREATE DATABASE ${db}`);
+      const cancel = onExit(() => dropDatabaseSync(db));
+      cleanups.push(() => {
+        dropDatabaseSync(db);
+        cancel();
+      });
+    }
+
+    const redis = await startRedis();
+    cleanups.push(redis.stop);
+    const standin = await startGithubStandin({
+      seed: path.join(root, 'e2e/tests-production/github-seed.json'),
+      stderr: 'ignore',
+    });
+    cleanups.push(standin.stop);
+
+    progress('unpacking the backend bundle (under the build lock)');
+    const bundleDir = await unpackBundleLocked();
+    const cancelBundle = onExit(() =>
+      rmSync(bundleDir, { recursive: true, force: true }),
+    );
+    cleanups.push(() => {
+      rmSync(bundleDir, { recursive: true, force: true });
+      cancelBundle();
+    });
+    const extra = path.join(bundleDir, 'app-config.live-without.yaml');
+    writeFileSync(extra, withoutLayers[without] ?? '');
+
+    const techdocs = {
+      A: mkdtempSync(path.join(bundleDir, 'techdocs-a-')),
+      B: mkdtempSync(path.join(bundleDir, 'techdocs-b-')),
+    };
+    const pageDir = path.join(techdocs.B, techdocsPage.entity);
+    mkdirSync(pageDir, { recursive: true });
+    writeFileSync(path.join(pageDir, 'index.html'), techdocsPage.html);
+
+    const [portA, portB, unusedPort] = await freePorts(3);
+    const notifierToken = `live-notifier-${process.pid}-${Date.now()}`;
+    const replica = (name, port) => {
+      const base = `http://localhost:${port}`;
+      const backend = startBackend({
+        bundleDir,
+        name: `replica ${name}`,
+        cwd: bundleDir,
+        configs: [
+          'app-config.yaml',
+          'app-config.production.yaml',
+          path.join(root, 'e2e/app-config.production-test.yaml'),
+          path.join(root, 'system-tests/lib/live-app-config.yaml'),
+          extra,
+        ],
+        env: {
+          NODE_ENV: 'production',
+          APP_BASE_URL: base,
+          BACKEND_BASE_URL: base,
+          PROD_E2E_PORT: String(port),
+          PROD_E2E_DATABASE: databases[name],
+          POSTGRES_HOST: '127.0.0.1',
+          POSTGRES_PORT: '5432',
+          POSTGRES_USER: 'postgres',
+          POSTGRES_PASSWORD: 'unused-with-trust-auth',
+          AUTH_GITHUB_CLIENT_ID: 'prod-e2e-client-id',
+          AUTH_GITHUB_CLIENT_SECRET: 'prod-e2e-client-secret',
+          GITHUB_STANDIN_URL: standin.baseUrl,
+          GITHUB_STANDIN_HOST: new URL(standin.baseUrl).host,
+          GITHUB_TOKEN: 'ghp_prod_e2e_integration',
+          GITHUB_ORG: 'example-org',
+          BACKEND_CI_TOKEN: 'live-ci-token-unused',
+          PAGERDUTY_TOKEN: 'live-pagerduty',
+          METRICS_API_URL: `http://127.0.0.1:${unusedPort}`,
+          METRICS_API_TOKEN: 'live-metrics',
+          K8S_CLUSTER_URL: `https://127.0.0.1:${unusedPort}`,
+          K8S_SA_TOKEN: 'live-k8s',
+          REDIS_URL: redis.url,
+          LIVE_NOTIFIER_TOKEN: notifierToken,
+          LIVE_TECHDOCS_DIR: techdocs[name],
+        },
+      });
+      return { name, base, backend };
+    };
+    const ready = r =>
+      waitFor(
+        `replica ${r.name} ready`,
+        async () =>
+          (await fetch(`${r.base}/.backstage/health/v1/readiness`)).ok,
+        { backend: r.backend },
+      );
+    const replicas = [];
+    cleanups.push(async () => {
+      const t = Date.now();
+      await Promise.all(replicas.map(r => r.backend.stop()));
+      progress(`replicas stopped (SIGTERM) in ${Date.now() - t} ms`);
+    });
+    progress('starting replica A');
+    const A = replica('A', portA);
+    replicas.push(A);
+    await ready(A);
+    progress('replica A ready; starting replica B');
+    const B = replica('B', portB);
+    replicas.push(B);
+    await ready(B);
+    progress('replica B ready');
+    // The org provider has read GitHub (on whichever replica ran it) once bob can sign in through each replica.
+    for (const r of [A, B]) {
+      r.token = await waitFor(
+        `the GitHub org in replica ${r.name}'s catalog`,
+        async () => (await githubSignIn(r.base, 'bob')).token,
+        { backend: r.backend, timeoutMs: 120_000 },
+      );
+    }
+    progress('the GitHub org is in the catalog: bob signs in through both');
+    return { A, B, redis, standin, notifierToken, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+export { githubSignIn, waitFor };
