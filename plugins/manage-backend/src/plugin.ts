@@ -18,6 +18,8 @@ import { TeamSummaryService } from './services/TeamSummaryService';
 /**
  * The manage plugin: mirrors ownership from the catalog (teams from the org model), collects KPI samples from providers and the push
  * API, and serves team summaries to the manage page.
+ *
+ * @public
  */
 export const managePlugin = createBackendPlugin({
   pluginId: 'manage',

@@ -2,13 +2,19 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { z } from 'zod';
 import { KPI_NAMES } from './kpis';
 
-/** The most samples one push may carry; larger uploads are split by the sender. */
+/**
+ * The most samples one push may carry; larger uploads are split by the sender.
+ *
+ * @public
+ */
 export const MAX_SAMPLES_PER_BATCH = 10_000;
 
 /**
  * Entity and group refs are stored and looked up in `varchar(255)` columns; PostgreSQL refuses a longer value and any
  * NUL byte with an error (a 500), so both are input errors here, before the store sees them. Valid catalog refs are
  * far shorter (kind, namespace and name are at most 63 characters each).
+ *
+ * @public
  */
 export const MAX_ENTITY_REF_LENGTH = 255;
 
@@ -51,7 +57,11 @@ const entityRefSchema = refSchema('entity ref', value =>
   stringifyEntityRef(parseEntityRef(value)),
 );
 
-/** A team ref as the summary route takes it: `kind` defaults to group and must be group. */
+/**
+ * A team ref as the summary route takes it: `kind` defaults to group and must be group.
+ *
+ * @public
+ */
 export const groupRefSchema = refSchema('group ref', value => {
   const ref = parseEntityRef(value, { defaultKind: 'group' });
   if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
@@ -60,6 +70,7 @@ export const groupRefSchema = refSchema('group ref', value => {
   return stringifyEntityRef(ref);
 });
 
+/** @public */
 export const kpiSampleSchema = z
   .object({
     entityRef: entityRefSchema,
@@ -71,10 +82,12 @@ export const kpiSampleSchema = z
   })
   .strict();
 
+/** @public */
 export const kpiBatchSchema = z
   .object({
     samples: z.array(kpiSampleSchema).min(1).max(MAX_SAMPLES_PER_BATCH),
   })
   .strict();
 
+/** @public */
 export type KpiBatch = z.infer<typeof kpiBatchSchema>;

@@ -15,6 +15,8 @@ import { CatalogEntitySource } from './services/CatalogEntitySource';
 /**
  * The `tech-migrations` plugin: migration definitions from YAML files, evaluation of catalog entities and pushed
  * facts on a schedule and when facts arrive, and the read API behind the migrations pages.
+ *
+ * @public
  */
 export const techMigrationsPlugin = createBackendPlugin({
   pluginId: 'tech-migrations',

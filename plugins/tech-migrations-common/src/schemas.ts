@@ -6,6 +6,8 @@ import { CHECK_OPERATORS, CheckOperator, parseFactPath } from './checks';
  * Refs are stored and looked up in `varchar(255)` columns; PostgreSQL answers a longer value or a NUL byte with an
  * error (a 500), so both are input errors here, before any store sees them. Valid catalog refs are far shorter (kind,
  * namespace and name are at most 63 characters each).
+ *
+ * @public
  */
 export const MAX_REF_LENGTH = 255;
 
@@ -41,12 +43,20 @@ function refSchema(what: string, parse: (value: string) => string) {
   });
 }
 
-/** A full entity ref (`kind:namespace/name` or `kind:name`), normalized to `kind:namespace/name` lower-case. */
+/**
+ * A full entity ref (`kind:namespace/name` or `kind:name`), normalized to `kind:namespace/name` lower-case.
+ *
+ * @public
+ */
 export const entityRefSchema = refSchema('entity ref', value =>
   stringifyEntityRef(parseEntityRef(value)),
 );
 
-/** A group ref; `kind` defaults to group, so `checkout-squad` and `group:default/checkout-squad` are the same. */
+/**
+ * A group ref; `kind` defaults to group, so `checkout-squad` and `group:default/checkout-squad` are the same.
+ *
+ * @public
+ */
 export const groupRefSchema = refSchema('group ref', value =>
   stringifyEntityRef(
     parseEntityRef(value, {
@@ -56,7 +66,11 @@ export const groupRefSchema = refSchema('group ref', value =>
   ),
 );
 
-/** `YYYY-MM-DD`; YAML parsers that turn dates into Date objects are accepted too. */
+/**
+ * `YYYY-MM-DD`; YAML parsers that turn dates into Date objects are accepted too.
+ *
+ * @public
+ */
 export const isoDateSchema = z.preprocess(
   v => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
   z
@@ -70,6 +84,7 @@ export const isoDateSchema = z.preprocess(
 
 const factValueSchema = z.union([z.string(), z.number(), z.boolean()]);
 
+/** @public */
 export type LeafCheck = {
   fact: string;
   operator: CheckOperator;
@@ -77,6 +92,7 @@ export type LeafCheck = {
   /** Shown as "what is missing" when the check fails; a default is derived from fact/operator/value. */
   description?: string;
 };
+/** @public */
 export type Check = LeafCheck | { all: Check[] } | { any: Check[] };
 
 const leafCheckSchema = z
@@ -118,7 +134,11 @@ const leafCheckSchema = z
     }
   });
 
-/** A leaf `{ fact, operator, value }`, or `{ all: [...] }` / `{ any: [...] }` of checks. */
+/**
+ * A leaf `{ fact, operator, value }`, or `{ all: [...] }` / `{ any: [...] }` of checks.
+ *
+ * @public
+ */
 export const checkSchema: z.ZodType<Check, z.ZodTypeDef, unknown> = z.lazy(() =>
   z.unknown().transform((value, ctx) => {
     let schema: z.ZodTypeAny = leafCheckSchema;
@@ -146,6 +166,7 @@ export const checkSchema: z.ZodType<Check, z.ZodTypeDef, unknown> = z.lazy(() =>
 
 const nonEmptyList = z.array(z.string().min(1)).min(1);
 
+/** @public */
 export const scopeSchema = z
   .object({
     /** Entity kinds; Component when left out. */
@@ -158,8 +179,10 @@ export const scopeSchema = z
     system: nonEmptyList.optional(),
   })
   .strict();
+/** @public */
 export type MigrationScope = z.infer<typeof scopeSchema>;
 
+/** @public */
 export const exemptionSchema = z
   .object({
     entity: entityRefSchema,
@@ -167,11 +190,17 @@ export const exemptionSchema = z
     expires: isoDateSchema,
   })
   .strict();
+/** @public */
 export type MigrationExemption = z.infer<typeof exemptionSchema>;
 
+/** @public */
 export const MIGRATION_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-/** A migration id as the API takes it in a path. */
+/**
+ * A migration id as the API takes it in a path.
+ *
+ * @public
+ */
 export const migrationIdSchema = z
   .string()
   .regex(
@@ -179,7 +208,11 @@ export const migrationIdSchema = z
     'must be lower-case letters, digits and dashes (at most 63)',
   );
 
-/** One migration, as written in `catalog/migrations/<id>.yaml`. Unknown fields are rejected. */
+/**
+ * One migration, as written in `catalog/migrations/<id>.yaml`. Unknown fields are rejected.
+ *
+ * @public
+ */
 export const migrationDefinitionSchema = z
   .object({
     /** Defaults to the file name without `.yaml`. */
@@ -208,17 +241,24 @@ export const migrationDefinitionSchema = z
     }
   });
 
+/** @public */
 export type MigrationDefinitionInput = z.input<
   typeof migrationDefinitionSchema
 >;
+/** @public */
 export type MigrationDefinition = Omit<
   z.output<typeof migrationDefinitionSchema>,
   'id'
 > & { id: string };
 
+/** @public */
 export const FACT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]{0,127}$/;
 
-/** Body of `POST /api/tech-migrations/facts`. All entries are stored in one transaction, or none. */
+/**
+ * Body of `POST /api/tech-migrations/facts`. All entries are stored in one transaction, or none.
+ *
+ * @public
+ */
 export const factsPushSchema = z
   .object({
     entities: z
@@ -253,4 +293,5 @@ export const factsPushSchema = z
       .max(1000, 'at most 1000 entities per request'),
   })
   .strict();
+/** @public */
 export type FactsPushRequest = z.infer<typeof factsPushSchema>;
