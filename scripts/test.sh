@@ -8,7 +8,7 @@ BOOTSTRAP_BROWSER=1 BOOTSTRAP_REDIS=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
-phases=("${@:-tsc lint deploy unit build prod-e2e smoke recovery image replicas restart live breaker e2e}")
+phases=("${@:-tsc lint api deploy unit build prod-e2e smoke recovery image replicas restart live breaker e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 run_phase() {
@@ -30,6 +30,10 @@ for phase in "${phases[@]}"; do
     tsc) run_phase tsc yarn tsc ;;
     # ESLint over every workspace, then the Dockerfile (dockerfile-utils from .tools/ plus the project's image rules).
     lint) run_phase lint bash -c 'yarn lint && node scripts/ops/lint-dockerfile.mjs' ;;
+    # API reports (@backstage/repo-tools, as upstream): every plugin package's exports against its checked-in
+    # report.api.md, @public release tags required; fails when an export changes and `yarn build:api-reports` was not
+    # run and its report committed. Incremental tsc first (cheap after the tsc phase), then API Extractor: ~35 s.
+    api) run_phase api yarn build:api-reports --ci ;;
     # The AWS CDK app (deploy/), offline: `cdk synth` of the registry, staging and production stacks with the cdk-nag
     # AwsSolutions pack, the stack assertion tests, the GitHub workflows against their schema (@action-validator/core).
     deploy) run_phase deploy yarn workspace deploy verify ;;
