@@ -20,6 +20,12 @@ const migrationsDir = resolvePackagePath(
 /** Rows per INSERT: well under the bind-parameter limits of SQLite and PostgreSQL. */
 const CHUNK = 500;
 
+/**
+ * Key of the PostgreSQL advisory lock that serialises this plugin's writes across replicas (the two-int form:
+ * 'tm' and 1, apart from other users of advisory locks when plugins share one database in schema mode).
+ */
+const WRITE_LOCK: [number, number] = [0x746d, 1];
+
 export type StoredMigration = MigrationDefinition & {
   file: string;
   evaluatedAt?: string;
@@ -77,65 +83,77 @@ export class MigrationStore {
   constructor(readonly knex: Knex) {}
 
   /**
-   * Stores a full evaluation pass in one transaction: the valid definitions (others removed with their rows),
-   * every entity status, and today's snapshot.
+   * Runs `fn` in one transaction holding the plugin's write lock until it ends. Replicas evaluate on their own
+   * (POST /evaluate, POST /facts, the schedule); without the lock two passes interleave their delete-then-insert
+   * and one fails on a duplicate key or leaves rows of the other. On PostgreSQL the lock is a transaction-scoped
+   * advisory lock (released on commit, rollback or a dropped connection); SQLite serialises writers itself (one
+   * process, one connection).
+   */
+  async exclusively<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.knex.transaction(async trx => {
+      if (this.knex.client.dialect === 'postgresql') {
+        await trx.raw('SELECT pg_advisory_xact_lock(?, ?)', WRITE_LOCK);
+      }
+      return fn(trx);
+    });
+  }
+
+  /**
+   * Stores a full evaluation pass in the caller's transaction (`exclusively`): the valid definitions (others
+   * removed with their rows), every entity status, and today's snapshot.
    */
   async replaceAll(options: {
     migrations: Array<MigrationDefinition & { file: string }>;
     rows: EntityStatusRow[];
     evaluatedAt: string;
     day: string;
+    trx: Knex.Transaction;
   }): Promise<void> {
-    const { migrations, rows, evaluatedAt, day } = options;
+    const { migrations, rows, evaluatedAt, day, trx } = options;
     const ids = migrations.map(m => m.id);
-    await this.knex.transaction(async trx => {
-      // Migrations whose definition is gone or invalid stop being shown. Their snapshots stay, so a definition
-      // that is fixed (or restored) continues its burn-up instead of starting over.
-      await trx('tm_entity_status').whereNotIn('migration_id', ids).delete();
-      await trx('tm_migrations').whereNotIn('id', ids).delete();
-      for (const m of migrations) {
-        const { file, ...definition } = m;
-        await trx('tm_migrations')
-          .insert({
-            id: m.id,
-            title: m.title,
-            file,
-            start_date: m.startDate,
-            target_date: m.targetDate,
-            definition: JSON.stringify(definition),
-            evaluated_at: evaluatedAt,
-          })
-          .onConflict('id')
-          .merge();
-      }
-      await trx('tm_entity_status').whereIn('migration_id', ids).delete();
-      await this.insertRows(trx, rows);
-      await this.writeSnapshot(trx, day, ids);
-    });
+    // Migrations whose definition is gone or invalid stop being shown. Their snapshots stay, so a definition
+    // that is fixed (or restored) continues its burn-up instead of starting over.
+    await trx('tm_entity_status').whereNotIn('migration_id', ids).delete();
+    await trx('tm_migrations').whereNotIn('id', ids).delete();
+    for (const m of migrations) {
+      const { file, ...definition } = m;
+      await trx('tm_migrations')
+        .insert({
+          id: m.id,
+          title: m.title,
+          file,
+          start_date: m.startDate,
+          target_date: m.targetDate,
+          definition: JSON.stringify(definition),
+          evaluated_at: evaluatedAt,
+        })
+        .onConflict('id')
+        .merge();
+    }
+    await trx('tm_entity_status').whereIn('migration_id', ids).delete();
+    await this.insertRows(trx, rows);
+    await this.writeSnapshot(trx, day, ids);
   }
 
   /**
    * Replaces the rows of some entities (after facts arrived, at most 1000: one `IN` list) and refreshes today's
-   * snapshot, in one transaction.
+   * snapshot, in the caller's transaction (`exclusively`).
    */
   async replaceEntities(options: {
     entityRefs: string[];
     rows: EntityStatusRow[];
     evaluatedAt: string;
     day: string;
-    trx?: Knex.Transaction;
+    trx: Knex.Transaction;
   }): Promise<void> {
-    const run = async (trx: Knex.Transaction) => {
-      const ids = (await trx('tm_migrations').select('id')).map(r => r.id);
-      await trx('tm_entity_status')
-        .whereIn('entity_ref', options.entityRefs)
-        .delete();
-      await this.insertRows(trx, options.rows);
-      await trx('tm_migrations').update({ evaluated_at: options.evaluatedAt });
-      await this.writeSnapshot(trx, options.day, ids);
-    };
-    if (options.trx) await run(options.trx);
-    else await this.knex.transaction(run);
+    const { trx } = options;
+    const ids = (await trx('tm_migrations').select('id')).map(r => r.id);
+    await trx('tm_entity_status')
+      .whereIn('entity_ref', options.entityRefs)
+      .delete();
+    await this.insertRows(trx, options.rows);
+    await trx('tm_migrations').update({ evaluated_at: options.evaluatedAt });
+    await this.writeSnapshot(trx, options.day, ids);
   }
 
   private async insertRows(trx: Knex.Transaction, rows: EntityStatusRow[]) {
@@ -230,10 +248,8 @@ export class MigrationStore {
     return out;
   }
 
-  async listMigrations(): Promise<StoredMigration[]> {
-    const rows = await this.knex('tm_migrations')
-      .orderBy('target_date')
-      .orderBy('id');
+  async listMigrations(db: Knex = this.knex): Promise<StoredMigration[]> {
+    const rows = await db('tm_migrations').orderBy('target_date').orderBy('id');
     return rows.map(r => ({
       ...JSON.parse(r.definition),
       file: r.file,

@@ -124,7 +124,10 @@ export class MigrationService {
     return this.lastErrors;
   }
 
-  /** A full pass: definitions from disk, every in-scope entity from the source, stored in one transaction. */
+  /**
+   * A full pass: definitions from disk, every in-scope entity from the source, stored in one transaction under
+   * the store's write lock (safe with several replicas).
+   */
   async evaluateAll(): Promise<EvaluationResult> {
     // Concurrent triggers (schedule, POST /evaluate) share one run.
     if (!this.running) {
@@ -157,18 +160,23 @@ export class MigrationService {
     }
     const kinds = [...new Set(definitions.flatMap(d => scopeKinds(d.scope)))];
     // The org is read again with the entities, so a pass and the org it rolls up agree.
-    const [entities, org, facts] = await Promise.all([
+    const [entities, org] = await Promise.all([
       kinds.length ? source.listEntities(kinds) : Promise.resolve([]),
       this.options.org.refresh(),
-      store.getFacts(),
     ]);
     const now = this.now();
-    const rows = this.evaluate(definitions, entities, facts, org, dayOf(now));
-    await store.replaceAll({
-      migrations: definitions,
-      rows,
-      evaluatedAt: now.toISOString(),
-      day: dayOf(now),
+    // Facts are read under the write lock: a push committed while the catalog was read is evaluated, not
+    // overwritten with rows from older facts, and another replica's pass is never interleaved with this one.
+    await store.exclusively(async trx => {
+      const facts = await store.getFacts(undefined, trx);
+      const rows = this.evaluate(definitions, entities, facts, org, dayOf(now));
+      await store.replaceAll({
+        migrations: definitions,
+        rows,
+        evaluatedAt: now.toISOString(),
+        day: dayOf(now),
+        trx,
+      });
     });
     const result = {
       migrations: definitions.length,
@@ -226,13 +234,13 @@ export class MigrationService {
       );
     }
     const entities = found as Entity[];
-    const [migrations, org] = await Promise.all([
-      store.listMigrations(),
-      this.options.org.current(),
-    ]);
+    const org = await this.options.org.current();
     const now = this.now();
     let stored = 0;
-    await store.knex.transaction(async trx => {
+    // Under the write lock, with the migrations as stored now: a full pass on another replica runs before or
+    // after this push, never in between.
+    await store.exclusively(async trx => {
+      const migrations = await store.listMigrations(trx);
       stored = await store.putFacts(
         trx,
         [...byRef].map(([entityRef, facts]) => ({ entityRef, facts })),
