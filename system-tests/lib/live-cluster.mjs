@@ -172,8 +172,12 @@ export async function startCluster({ without, techdocsPage }) {
         `replica ${r.name} ready`,
         async () =>
           (await fetch(`${r.base}/.backstage/health/v1/readiness`)).ok,
-        { backend: r.backend },
-      );
+        // 10-30 s on an idle machine; minutes when other test runs share its two cores.
+        { backend: r.backend, timeoutMs: 300_000 },
+      ).catch(e => {
+        // What the replica was doing: the end of its log.
+        throw new Error(`${e.message}\n${r.backend.log.slice(-25).join('\n')}`);
+      });
     const replicas = [];
     cleanups.push(async () => {
       const t = Date.now();
