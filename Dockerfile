@@ -8,7 +8,7 @@
 # from source when no prebuilt binary can be downloaded) stay in the build stages. The price is a slower cold build
 # (~3 min of yarn install); the yarn cache mounts make rebuilds incremental.
 #
-# What the final stage does is checked without a Docker engine by scripts/ops/image-start.mjs (test phase `image`):
+# What the final stage does is checked without a Docker engine by system-tests/image.test.mjs (test phase `image`):
 # unpack skeleton.tar.gz + bundle.tar.gz, `yarn workspaces focus --all --production`, start as a non-root user with
 # the production config on PostgreSQL.
 

@@ -41,13 +41,15 @@ for phase in "${phases[@]}"; do
     unit) run_phase unit env CI=true \
       BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=postgresql://postgres@127.0.0.1:5432 yarn test ;;
     build) run_phase build yarn build:backend ;;
-    smoke) run_phase smoke node scripts/smoke/backend-smoke.mjs ;;
-    recovery) run_phase recovery node scripts/recovery/scaffolder-recovery.mjs pg sqlite ;;
+    # System tests on node's test runner (system-tests/, one file per phase, so a failure names its phase).
+    smoke) run_phase smoke node --test --test-reporter=spec system-tests/smoke.test.mjs ;;
+    recovery) run_phase recovery env RECOVERY_DATABASES='pg sqlite' \
+      node --test --test-reporter=spec system-tests/recovery.test.mjs ;;
     # The container without a Docker engine: production-only install, non-root start on PostgreSQL, the
-    # unauthenticated sweep of every installed plugin, SIGTERM drain (scripts/ops/image-start.mjs).
-    image) run_phase image node scripts/ops/image-start.mjs ;;
+    # unauthenticated sweep of every installed plugin, SIGTERM drain (system-tests/image.test.mjs).
+    image) run_phase image node --test --test-reporter=spec system-tests/image.test.mjs ;;
     # Two replicas on one PostgreSQL: shared catalog processing, tasks run once, kill -9 recovery.
-    replicas) run_phase replicas node scripts/ops/replicas.mjs ;;
+    replicas) run_phase replicas node --test --test-reporter=spec system-tests/replicas.test.mjs ;;
     # Two replicas as one portal (production config, PostgreSQL, Redis): a notification sent through B shows live in a
     # browser on A (events backend), a catalog change through B is served by A, a cache entry of B is read by A,
     # B kill -9ed after sending. Prints the cross-replica notification delay. Needs `build`.
@@ -57,8 +59,8 @@ for phase in "${phases[@]}"; do
     # catalog, manage and tech-migration numbers are unchanged, the template run is kept with its log (~2.5 min).
     restart) run_phase restart node --test --test-reporter=spec system-tests/restart.test.mjs ;;
     # One caller provoking 500s (and sending NUL bytes) while five others read the catalog: no 503 for the five;
-    # the caller alone is throttled (429). Development config on PostgreSQL (scripts/ops/breaker-abuse.mjs).
-    breaker) run_phase breaker node scripts/ops/breaker-abuse.mjs ;;
+    # the caller alone is throttled (429). Development config on PostgreSQL (system-tests/breaker.test.mjs).
+    breaker) run_phase breaker node --test --test-reporter=spec system-tests/breaker.test.mjs ;;
     e2e)
       # e2e/playwright.config.ts makes (and removes) a throwaway data folder when none is given: drop a developer's
       # BACKSTAGE_DATA_DIR so the run neither reads nor changes their data. CI: no .only, nothing retried.

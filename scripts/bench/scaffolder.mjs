@@ -1,7 +1,7 @@
 // Scaffolder figures, measured in one run on the built backend, on SQLite and on PostgreSQL:
 //  - throughput: N template runs submitted at once (fetch, publish to a local git repository, register in the
 //    catalog), time until all have finished → tasks/minute;
-//  - recovery latency is measured by scripts/recovery/scaffolder-recovery.mjs (restart → recovered task claimed).
+//  - recovery latency is measured by system-tests/recovery.test.mjs (restart → recovered task claimed).
 // Usage: yarn build:backend && yarn bench:scaffolder [--tasks 50]
 import { parseArgs } from 'node:util';
 import { unpackBundle, waitFor } from '../lib/built-backend.mjs';

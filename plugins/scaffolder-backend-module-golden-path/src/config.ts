@@ -1,7 +1,7 @@
 import { Config } from '@backstage/config';
 
 /**
- * Test only (scripts/recovery): after its side effect, each of our checkpointed actions waits `seconds` before its
+ * Test only (system-tests/recovery.test.mjs): after its side effect, each of our checkpointed actions waits `seconds` before its
  * step can complete, in tasks of `template` (an entity ref), so a crash test can kill the backend there.
  *
  * @public
