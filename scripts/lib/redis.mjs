@@ -6,6 +6,7 @@
 //   testRedisUrl()                      // one Redis per test process, started on first use (synchronous)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, killOnExit, onExit } from './processes.mjs';
@@ -65,7 +66,6 @@ function spawnRedis(port) {
 
 /** PING over a raw socket until the server answers PONG. */
 async function waitForPong(port, child, timeoutMs = 10_000) {
-  const net = await import('node:net');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
