@@ -88,7 +88,7 @@ export async function restartablePortal(mode, bundle) {
           pluginDivisionMode: 'schema',
           connection: { database: db.name },
           // Small pools: the machine's PostgreSQL (100 connections) is shared with other test runs.
-          knexConfig: { pool: { min: 0, max: 5 } },
+          knexConfig: { pool: { min: 0, max: 3 } },
         },
       }),
     },
