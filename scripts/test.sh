@@ -8,7 +8,7 @@ BOOTSTRAP_BROWSER=1 BOOTSTRAP_REDIS=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
-phases=("${@:-tsc lint api deploy unit build prod-e2e smoke recovery image replicas restart live breaker e2e}")
+phases=("${@:-tsc lint api deploy unit build prod-e2e smoke recovery image pg-tls metrics replicas restart live breaker e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 run_phase() {
@@ -48,6 +48,12 @@ for phase in "${phases[@]}"; do
     # The container without a Docker engine: production-only install, non-root start on PostgreSQL, the
     # unauthenticated sweep of every installed plugin, SIGTERM drain (system-tests/image.test.mjs).
     image) run_phase image node --test --test-reporter=spec system-tests/image.test.mjs ;;
+    # TLS to PostgreSQL verified: the backend with app-config.postgres-tls.yaml against a TLS-only PostgreSQL of the
+    # test's own (initdb + openssl CA): connects when the CA signed the server certificate, refuses a self-signed one.
+    pg-tls) run_phase pg-tls node --test --test-reporter=spec system-tests/pg-tls.test.mjs ;;
+    # Metrics: the backend with the Dockerfile CMD's OpenTelemetry --require; its Prometheus endpoint serves the
+    # circuit breakers' series per plugin and the catalog's and scaffolder's metrics. Needs `build`.
+    metrics) run_phase metrics node --test --test-reporter=spec system-tests/metrics.test.mjs ;;
     # Two replicas on one PostgreSQL: shared catalog processing, tasks run once, kill -9 recovery.
     replicas) run_phase replicas node --test --test-reporter=spec system-tests/replicas.test.mjs ;;
     # Two replicas as one portal (production config, PostgreSQL, Redis): a notification sent through B shows live in a
