@@ -62,7 +62,7 @@ for phase in "${phases[@]}"; do
     live) run_phase live node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --test --test-reporter=spec system-tests/replicas-live.test.mjs ;;
     # The portal stopped with SIGTERM and started again on the same state, in development (SQLite, search in memory) and
     # production (PostgreSQL): search finds a new entity within a stated bound of readiness (200s meanwhile), the
-    # catalog, manage and tech-migration numbers are unchanged, the template run is kept with its log (~2.5 min).
+    # catalog, manage and tech-migration numbers are unchanged, the template run is kept with its log (~75 s idle).
     restart) run_phase restart node --test --test-reporter=spec system-tests/restart.test.mjs ;;
     # One caller provoking 500s (and sending NUL bytes) while five others read the catalog: no 503 for the five;
     # the caller alone is throttled (429). Development config on PostgreSQL (system-tests/breaker.test.mjs).
