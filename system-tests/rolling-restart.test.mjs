@@ -29,15 +29,15 @@ const drainOff = process.env.ROLLING_DRAIN === 'off';
 const respectReadiness = process.env.ROLLING_ROUTING !== 'ignore-readiness';
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
-/** Polls `cond` every 20 ms; throws after `timeoutMs` or when `backend` exits. */
-async function until(what, cond, { timeoutMs, backend } = {}) {
+/** Polls `cond` every `everyMs`; throws after `timeoutMs` or when `backend` exits. */
+async function until(what, cond, { timeoutMs, backend, everyMs = 20 } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await cond()) return Date.now();
     if (backend?.exited())
       throw new Error(`the backend exited while waiting for ${what}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
+    await sleep(everyMs);
   }
 }
 
@@ -91,7 +91,7 @@ describe('rolling restart of two replicas under load', () => {
                 `${cluster.base(name)}/.backstage/health/v1/readiness`,
               ).catch(() => ({}))
             ).ok,
-          { timeoutMs: 120_000, backend },
+          { timeoutMs: 120_000, backend, everyMs: 250 },
         );
       }
       await until(
@@ -103,7 +103,7 @@ describe('rolling restart of two replicas under load', () => {
                 return false;
           return true;
         },
-        { timeoutMs: 120_000 },
+        { timeoutMs: 120_000, everyMs: 250 },
       );
       run.setupMs = Date.now() - setupStart;
       console.log(`both replicas ready and answering in ${run.setupMs} ms`);
@@ -213,8 +213,11 @@ describe('rolling restart of two replicas under load', () => {
     if (!cluster) return;
     // The replicas' last lines when the run broke off or requests failed.
     if (!run.records || run.records.some(r => !r.ok)) {
-      for (const { name, run: r } of cluster.runs)
-        console.log(`--- replica ${name}\n${r.log.slice(-20).join('\n')}`);
+      for (const { name, run: r } of cluster.runs) {
+        // Without the access log (the load's requests and the readiness polls).
+        const tail = r.log.filter(l => !l.includes('"type":"incomingRequest"'));
+        console.log(`--- replica ${name}\n${tail.slice(-25).join('\n')}`);
+      }
     }
     await cluster.cleanup();
   });
