@@ -1,0 +1,345 @@
+// Our backend against a stock `@backstage/create-app` of the same release, side by side (issue 19).
+// The stock app (scripts/bench/lib/stock-app.mjs) is generated once, pinned to our lockfile's @backstage/* versions,
+// installed offline from the yarn cache and built; later runs reuse it from .tools/bench-stock. Both built bundles
+// run under the same production-like settings: NODE_ENV=production, each its own app-config.production.yaml plus
+// the same override (a throwaway PostgreSQL database, pools of at most 5, one sample entity file as the only catalog
+// location, a static token for the load generator). Ours keeps everything it ships: the breaker, graceful
+// shutdown, our permission policy, all our plugins, the Redis cache of its production config.
+// Rounds alternate (ours, stock; then stock, ours; ...) and each is a fresh start, so load from other processes on
+// the shared machine hits both sides alike. Per start: readiness time, RSS of the process tree at ready + 10 s, then
+// autocannon on a single-entity read and on a list read. Prints medians and the ratios ours/stock.
+// --profile: one more start of ours under `node --cpu-prof` with the single-entity load; prints self time by
+// package and the top functions of our request path (scripts/bench/lib/cpuprofile.mjs).
+// Usage: yarn build:backend && yarn bench:stock [--rounds 3] [--seconds 15] [--connections 10] [--profile]
+import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import {
+  productionEnv,
+  root,
+  startBackend,
+  unpackBundle,
+} from '../lib/built-backend.mjs';
+import { freePort } from '../lib/processes.mjs';
+import { summarize } from './lib/cpuprofile.mjs';
+import { stockApp } from './lib/stock-app.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '10' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const token = `bench-stock-${process.pid}-${Date.now()}`;
+const ENTITY = 'example-website';
+const ROUTES = {
+  entity: `/api/catalog/entities/by-name/component/default/${ENTITY}`,
+  list: '/api/catalog/entities?limit=20',
+};
+const median = xs =>
+  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/** RSS in MiB of `pid` and every process below it. */
+function treeRssMiB(pid) {
+  const children = new Map();
+  for (const p of readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(p)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let kib = 0;
+  const visit = p => {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      kib += Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? 0);
+    } catch {
+      return;
+    }
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return kib / 1024;
+}
+
+// The one catalog file both read: the stock template's sample entities (a system, a component, an API).
+const stock = stockApp();
+const scratch = mkdtempSync(path.join(tmpdir(), 'bench-stock-'));
+const entitiesFile = path.join(scratch, 'entities.yaml');
+cpSync(path.join(stock.dir, 'examples/entities.yaml'), entitiesFile);
+
+/** The stock backend's bundle, unpacked beside a link to the stock app's node_modules. */
+function unpackStock() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-stock-bundle-'));
+  execFileSync('tar', [
+    'xzf',
+    path.join(stock.dir, 'packages/backend/dist/bundle.tar.gz'),
+    '-C',
+    dir,
+  ]);
+  symlinkSync(
+    path.join(stock.dir, 'node_modules'),
+    path.join(dir, 'node_modules'),
+  );
+  for (const f of ['app-config.yaml', 'app-config.production.yaml'])
+    cpSync(path.join(stock.dir, f), path.join(dir, f));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const sides = {
+  ours: unpackBundle(),
+  stock: unpackStock(),
+};
+
+async function startSide(name, { cpuProfileDir } = {}) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dbName = `bench_stock_${name}_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    user: 'postgres',
+    database: 'postgres',
+  });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const override = path.join(scratch, `app-config.${name}.yaml`);
+  writeFileSync(
+    override,
+    [
+      'app:',
+      `  baseUrl: ${base}`,
+      'backend:',
+      `  baseUrl: ${base}`,
+      `  listen: ':${port}'`,
+      '  database:',
+      '    client: pg',
+      '    pluginDivisionMode: schema',
+      `    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }`,
+      '    knexConfig: { pool: { min: 0, max: 5 } }',
+      // Stock has no static token of its own; ours gets the same one as BACKEND_CI_TOKEN (its production config's).
+      ...(name === 'stock'
+        ? [
+            '  auth:',
+            '    externalAccess:',
+            `      - { type: static, options: { token: ${token}, subject: bench } }`,
+          ]
+        : []),
+      'catalog:',
+      '  locations:',
+      `    - { type: file, target: ${entitiesFile} }`,
+      '',
+    ].join('\n'),
+  );
+  const { dir } = sides[name];
+  const started = Date.now();
+  const backend = startBackend({
+    bundleDir: dir,
+    name,
+    cwd: dir,
+    configs: ['app-config.yaml', 'app-config.production.yaml', override],
+    env: productionEnv({
+      base,
+      ciToken: token,
+      LOG_LEVEL: 'warn',
+      ...(cpuProfileDir
+        ? {
+            NODE_OPTIONS: `${
+              process.env.NODE_OPTIONS ?? ''
+            } --cpu-prof --cpu-prof-dir=${cpuProfileDir}`,
+          }
+        : {}),
+    }),
+  });
+  const stop = async () => {
+    await backend.stop();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  };
+  try {
+    const poll = async (what, fn, timeoutMs = 180_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (backend.exited())
+          throw new Error(`${name} exited while waiting for ${what}`);
+        try {
+          if (await fn()) return;
+        } catch {
+          // not listening yet
+        }
+        if (Date.now() > deadline)
+          throw new Error(`${name}: timed out waiting for ${what}`);
+        await new Promise(r => setTimeout(r, 100));
+      }
+    };
+    await poll(
+      'readiness',
+      async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
+    );
+    const readySeconds = (Date.now() - started) / 1000;
+    await new Promise(r => setTimeout(r, 10_000));
+    const rss = treeRssMiB(backend.pid);
+    await poll(
+      `the entity ${ENTITY}`,
+      async () =>
+        (
+          await fetch(base + ROUTES.entity, {
+            headers: { Authorization: `Bearer ${token}` },
+          })
+        ).ok,
+    );
+    return { name, base, backend, readySeconds, rss, stop };
+  } catch (e) {
+    console.error(`--- ${name} log tail\n${backend.log.slice(-30).join('\n')}`);
+    await stop();
+    throw e;
+  }
+}
+
+async function load(target, route, seconds) {
+  const result = await autocannon({
+    url: target.base + route,
+    connections: Number(opts.connections),
+    duration: seconds,
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(
+      `${target.name} ${route}: ${result.non2xx} non-2xx, ${result.errors} errors`,
+    );
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+  };
+}
+
+/** One fresh start of `name`: readiness, RSS, then both loads after a short warm-up. */
+async function measure(name) {
+  const t = await startSide(name);
+  try {
+    await load(t, ROUTES.entity, 3); // warm-up: JIT, caches, pools
+    const entity = await load(t, ROUTES.entity, Number(opts.seconds));
+    const list = await load(t, ROUTES.list, Number(opts.seconds));
+    return { readySeconds: t.readySeconds, rss: t.rss, entity, list };
+  } finally {
+    await t.stop();
+  }
+}
+
+const results = { ours: [], stock: [] };
+try {
+  console.log(
+    `stock: @backstage/create-app@${stock.createApp} (Backstage ${
+      stock.release
+    }, legacy), ${
+      stock.cached ? 'cached' : `set up in ${stock.setupSeconds.toFixed(0)} s`
+    }${
+      stock.offline ? ', installed offline' : ''
+    }, @backstage/* pinned to our yarn.lock`,
+  );
+  console.log(
+    `alternating rounds (fresh start each) so that load from other processes on this shared machine hits both sides`,
+  );
+  for (let round = 0; round < Number(opts.rounds); round++) {
+    const order = round % 2 ? ['stock', 'ours'] : ['ours', 'stock'];
+    for (const name of order) {
+      const r = await measure(name);
+      results[name].push(r);
+      console.log(
+        `round ${round + 1} ${name.padEnd(5)} ready ${r.readySeconds.toFixed(
+          1,
+        )} s  rss ${r.rss.toFixed(0)} MiB  entity p50 ${
+          r.entity.p50
+        } ms ${r.entity.rps.toFixed(0)} req/s  list p50 ${
+          r.list.p50
+        } ms ${r.list.rps.toFixed(0)} req/s`,
+      );
+    }
+  }
+  const med = (name, f) => median(results[name].map(f));
+  const rows = [
+    ['readiness (s)', r => r.readySeconds, 1],
+    ['RSS ready+10s (MiB)', r => r.rss, 0],
+    ['entity p50 (ms)', r => r.entity.p50, 1],
+    ['entity p99 (ms)', r => r.entity.p99, 1],
+    ['entity req/s', r => r.entity.rps, 0],
+    ['list p50 (ms)', r => r.list.p50, 1],
+    ['list p99 (ms)', r => r.list.p99, 1],
+    ['list req/s', r => r.list.rps, 0],
+  ];
+  console.log(
+    `\nbuilt bundles, production settings, PostgreSQL; medians of ${opts.rounds} rounds; autocannon ${opts.connections} connections ${opts.seconds} s`,
+  );
+  console.log(
+    `${''.padEnd(22)}${'ours'.padStart(9)}${'stock'.padStart(9)}  ours/stock`,
+  );
+  for (const [label, f, digits] of rows) {
+    const o = med('ours', f);
+    const s = med('stock', f);
+    console.log(
+      `${label.padEnd(22)}${o.toFixed(digits).padStart(9)}${s
+        .toFixed(digits)
+        .padStart(9)}  ${(o / s).toFixed(2)}`,
+    );
+  }
+  console.log(`GET ${ROUTES.entity}\nGET ${ROUTES.list}`);
+
+  if (opts.profile) {
+    const profDir = path.join(scratch, 'cpu-prof');
+    const t = await startSide('ours', { cpuProfileDir: profDir });
+    try {
+      await load(t, ROUTES.entity, 3);
+      await load(t, ROUTES.entity, Number(opts.seconds));
+    } finally {
+      await t.stop();
+    }
+    const file = readdirSync(profDir).find(f => f.endsWith('.cpuprofile'));
+    const ourPackages = /^(plugins|packages)\//;
+    const s = summarize(path.join(profDir, file), {
+      limit: 15,
+      filter: p => ourPackages.test(p),
+    });
+    console.log(
+      `\nprofile of ours (node --cpu-prof, whole life: start-up + ${
+        opts.seconds
+      } s of entity load), busy ${s.busyMs.toFixed(
+        0,
+      )} ms; self time by package:`,
+    );
+    for (const p of s.packages)
+      console.log(
+        `  ${(p.share * 100).toFixed(1).padStart(5)}%  ${p.ms
+          .toFixed(0)
+          .padStart(6)} ms  ${p.name}`,
+      );
+    console.log('our packages, top functions:');
+    for (const f of s.functions)
+      console.log(
+        `  ${(f.share * 100).toFixed(2).padStart(5)}%  ${f.ms
+          .toFixed(1)
+          .padStart(7)} ms  ${f.name}`,
+      );
+  }
+} finally {
+  sides.ours.remove();
+  sides.stock.remove();
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(0); // the throwaway Redis of productionEnv() is stopped on exit
