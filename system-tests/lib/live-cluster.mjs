@@ -176,7 +176,12 @@ export async function startCluster({ without, techdocsPage }) {
         { backend: r.backend, timeoutMs: 300_000 },
       ).catch(e => {
         // What the replica was doing: the end of its log.
-        throw new Error(`${e.message}\n${r.backend.log.slice(-25).join('\n')}`);
+        throw new Error(
+          `${e.message}\n${r.backend.log
+            .filter(l => !l.includes('"type":"incomingRequest"'))
+            .slice(-25)
+            .join('\n')}`,
+        );
       });
     const replicas = [];
     cleanups.push(async () => {
