@@ -57,6 +57,11 @@ after(async () => {
   keepBundle?.();
 });
 afterEach(logTailOnFailure(() => backend));
+// Each test starts its own backend on the same port: stop it after the test, passed or failed.
+afterEach(async () => {
+  await backend?.stop();
+  backend = undefined;
+});
 
 const start = name =>
   startBackend({
@@ -121,8 +126,6 @@ test('connects to a server whose certificate the configured CA signed: ready, en
     { backend, timeoutMs: 60_000 },
   );
   assert.equal(entity.metadata.name, 'checkout-service');
-  await backend.stop();
-  backend = undefined;
 });
 
 test('refuses a server whose certificate the CA did not sign: start-up fails naming the certificate error', async () => {
