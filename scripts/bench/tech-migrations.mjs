@@ -174,6 +174,9 @@ try {
     client: pg
     pluginDivisionMode: schema
     connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }
+    # The PostgreSQL server is shared (100 connections for every test and benchmark on the machine): every plugin's
+    # pool gives idle connections back and keeps at most 5 (no request here runs more queries at once).
+    knexConfig: { pool: { min: 0, max: 5, idleTimeoutMillis: 10000 } }
   auth:
     externalAccess:
       - type: static
