@@ -243,7 +243,104 @@ async function measure(name) {
   }
 }
 
+/**
+ * Both sides under `node --cpu-prof` with the single-entity load; self time of the load window only, per 1000
+ * requests, by package: what ours spends that stock does not, and the functions of our own packages.
+ */
+async function profileBoth() {
+  const seconds = Number(opts.seconds);
+  const per1k = {};
+  let ourFunctions;
+  for (const name of ['ours', 'stock']) {
+    const profDir = path.join(scratch, `cpu-prof-${name}`);
+    const t = await startSide(name, { cpuProfileDir: profDir });
+    let loadStart;
+    let loadEnd;
+    let requests;
+    try {
+      await load(t, ROUTES.entity, 3);
+      loadStart = Date.now();
+      const r = await load(t, ROUTES.entity, seconds);
+      loadEnd = Date.now();
+      requests = r.rps * seconds;
+    } finally {
+      await t.stop();
+    }
+    const exitAt = Date.now();
+    const file = readdirSync(profDir).find(f => f.endsWith('.cpuprofile'));
+    const s = summarize(path.join(profDir, file), {
+      limit: 12,
+      filter: p => /^(plugins|packages)\//.test(p),
+      lastFromUs: (exitAt - loadStart) * 1000,
+      lastToUs: (exitAt - loadEnd) * 1000,
+    });
+    per1k[name] = new Map(
+      [...s.allPackages].map(([p, ms]) => [p, (ms * 1000) / requests]),
+    );
+    per1k[name].total = (s.busyMs * 1000) / requests;
+    if (name === 'ours') ourFunctions = s.functions;
+  }
+  console.log(
+    `\nCPU profile (node --cpu-prof) of each side during ${seconds} s of the entity read: busy CPU ms per 1000 requests`,
+  );
+  console.log(
+    `  total: ours ${per1k.ours.total.toFixed(0)}, stock ${per1k.stock.total.toFixed(
+      0,
+    )} (${(per1k.ours.total / per1k.stock.total).toFixed(2)})`,
+  );
+  const names = new Set([...per1k.ours.keys(), ...per1k.stock.keys()]);
+  const diff = [...names]
+    .map(p => ({
+      p,
+      o: per1k.ours.get(p) ?? 0,
+      s: per1k.stock.get(p) ?? 0,
+    }))
+    .sort((a, b) => b.o - b.s - (a.o - a.s))
+    .slice(0, 12);
+  console.log('  packages where ours spends most more than stock (self time):');
+  for (const d of diff)
+    console.log(
+      `    ${(d.o - d.s).toFixed(1).padStart(7)}  (ours ${d.o.toFixed(1)}, stock ${d.s.toFixed(1)})  ${d.p}`,
+    );
+  console.log('  our packages, top functions (self ms in the window):');
+  for (const f of ourFunctions)
+    console.log(`    ${f.ms.toFixed(1).padStart(7)}  ${f.name}`);
+}
+
 const results = { ours: [], stock: [] };
+
+/** Medians of the rounds and the ratios ours/stock. */
+function printTable() {
+  const med = (name, f) => median(results[name].map(f));
+  const rows = [
+    ['readiness (s)', r => r.readySeconds, 1],
+    ['RSS ready+10s (MiB)', r => r.rss, 0],
+    ['entity p50 (ms)', r => r.entity.p50, 1],
+    ['entity p99 (ms)', r => r.entity.p99, 1],
+    ['entity req/s', r => r.entity.rps, 0],
+    ['list p50 (ms)', r => r.list.p50, 1],
+    ['list p99 (ms)', r => r.list.p99, 1],
+    ['list req/s', r => r.list.rps, 0],
+  ];
+  console.log(
+    `\nbuilt bundles, production settings, PostgreSQL; medians of ${opts.rounds} rounds; autocannon ${opts.connections} connections ${opts.seconds} s`,
+  );
+  console.log(
+    `${''.padEnd(22)}${'ours'.padStart(9)}${'stock'.padStart(9)}  ours/stock`,
+  );
+  for (const [label, f, digits] of rows) {
+    const o = med('ours', f);
+    const s = med('stock', f);
+    console.log(
+      `${label.padEnd(22)}${o.toFixed(digits).padStart(9)}${s
+        .toFixed(digits)
+        .padStart(9)}  ${(o / s).toFixed(2)}`,
+    );
+  }
+  console.log(`GET ${ROUTES.entity}\nGET ${ROUTES.list}`);
+}
+
+
 try {
   console.log(
     `stock: @backstage/create-app@${stock.createApp} (Backstage ${
@@ -273,70 +370,10 @@ try {
       );
     }
   }
-  const med = (name, f) => median(results[name].map(f));
-  const rows = [
-    ['readiness (s)', r => r.readySeconds, 1],
-    ['RSS ready+10s (MiB)', r => r.rss, 0],
-    ['entity p50 (ms)', r => r.entity.p50, 1],
-    ['entity p99 (ms)', r => r.entity.p99, 1],
-    ['entity req/s', r => r.entity.rps, 0],
-    ['list p50 (ms)', r => r.list.p50, 1],
-    ['list p99 (ms)', r => r.list.p99, 1],
-    ['list req/s', r => r.list.rps, 0],
-  ];
-  console.log(
-    `\nbuilt bundles, production settings, PostgreSQL; medians of ${opts.rounds} rounds; autocannon ${opts.connections} connections ${opts.seconds} s`,
-  );
-  console.log(
-    `${''.padEnd(22)}${'ours'.padStart(9)}${'stock'.padStart(9)}  ours/stock`,
-  );
-  for (const [label, f, digits] of rows) {
-    const o = med('ours', f);
-    const s = med('stock', f);
-    console.log(
-      `${label.padEnd(22)}${o.toFixed(digits).padStart(9)}${s
-        .toFixed(digits)
-        .padStart(9)}  ${(o / s).toFixed(2)}`,
-    );
-  }
-  console.log(`GET ${ROUTES.entity}\nGET ${ROUTES.list}`);
+  if (Number(opts.rounds) > 0) printTable();
 
-  if (opts.profile) {
-    const profDir = path.join(scratch, 'cpu-prof');
-    const t = await startSide('ours', { cpuProfileDir: profDir });
-    try {
-      await load(t, ROUTES.entity, 3);
-      await load(t, ROUTES.entity, Number(opts.seconds));
-    } finally {
-      await t.stop();
-    }
-    const file = readdirSync(profDir).find(f => f.endsWith('.cpuprofile'));
-    const ourPackages = /^(plugins|packages)\//;
-    const s = summarize(path.join(profDir, file), {
-      limit: 15,
-      filter: p => ourPackages.test(p),
-    });
-    console.log(
-      `\nprofile of ours (node --cpu-prof, whole life: start-up + ${
-        opts.seconds
-      } s of entity load), busy ${s.busyMs.toFixed(
-        0,
-      )} ms; self time by package:`,
-    );
-    for (const p of s.packages)
-      console.log(
-        `  ${(p.share * 100).toFixed(1).padStart(5)}%  ${p.ms
-          .toFixed(0)
-          .padStart(6)} ms  ${p.name}`,
-      );
-    console.log('our packages, top functions:');
-    for (const f of s.functions)
-      console.log(
-        `  ${(f.share * 100).toFixed(2).padStart(5)}%  ${f.ms
-          .toFixed(1)
-          .padStart(7)} ms  ${f.name}`,
-      );
-  }
+
+  if (opts.profile) await profileBoth();
 } finally {
   sides.ours.remove();
   sides.stock.remove();

@@ -25,7 +25,10 @@ export function packageOf(url, functionName) {
  * Self time per package and per function (top `limit`), in milliseconds and as a share of the non-idle time.
  * `filter(pkg)` keeps only the packages of interest in `functions`.
  */
-export function summarize(file, { limit = 15, filter = () => true } = {}) {
+export function summarize(
+  file,
+  { limit = 15, filter = () => true, lastFromUs, lastToUs } = {},
+) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map(n => [n.id, n]));
   const self = new Map();
@@ -33,7 +36,14 @@ export function summarize(file, { limit = 15, filter = () => true } = {}) {
   const deltas = profile.timeDeltas;
   const mean =
     (profile.endTime - profile.startTime) / Math.max(1, profile.samples.length);
+  // Only the samples in a window counted back from the profile's end (`lastFromUs` .. `lastToUs` before it), when
+  // given: the load phase, without start-up and shutdown.
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    at += deltas[i];
+    const beforeEnd = profile.endTime - at;
+    if (lastFromUs !== undefined && (beforeEnd > lastFromUs || beforeEnd < lastToUs))
+      return;
     const dt = i + 1 < deltas.length ? deltas[i + 1] : mean;
     self.set(id, (self.get(id) ?? 0) + dt);
   });
@@ -43,8 +53,9 @@ export function summarize(file, { limit = 15, filter = () => true } = {}) {
   for (const [id, us] of self) {
     const { callFrame } = byId.get(id);
     const pkg = packageOf(callFrame.url, callFrame.functionName);
+    if (pkg === '(idle)') continue;
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
-    if (pkg !== '(idle)') busy += us;
+    busy += us;
     if (!filter(pkg)) continue;
     const key = `${pkg} ${callFrame.functionName || '(anonymous)'}:${
       callFrame.lineNumber + 1
@@ -63,6 +74,7 @@ export function summarize(file, { limit = 15, filter = () => true } = {}) {
   return {
     busyMs: busy / 1000,
     packages: rows(packages),
+    allPackages: new Map([...packages].map(([k, us]) => [k, us / 1000])),
     functions: rows(functions),
   };
 }
