@@ -1,6 +1,9 @@
-// Circuit-breaker overhead: starts the built backend twice in this run (breaker on, breaker off; dev config,
-// SQLite in throwaway folders), loads the same catalog route on both with autocannon in alternating rounds,
-// and prints p50/p99 latency and req/s of each with the on/off ratio. Target: p50 overhead under 3%.
+// Circuit-breaker overhead: starts the built backend three times in this run (dev config, SQLite in throwaway
+// folders): breaker on; breaker off (backend.circuitBreaker.enabled: false, our httpRouter chain without the
+// breaker); and the stock chain (neither of our router overrides: backend-defaults' own httpRouter and
+// rootHttpRouter, through the bench-only preload scripts/bench/lib/stock-chain.cjs). Loads the same catalog route on
+// all with autocannon in alternating rounds, and prints p50/p99 latency and req/s of each with the ratios to the
+// stock chain. Target: p50 overhead under 3%.
 // Usage: yarn build:backend && yarn bench:breaker [--rounds 3] [--seconds 10] [--connections 10] [--settle 30]
 import autocannon from 'autocannon';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +31,7 @@ const bundle = unpackBundle();
 const variants = [
   { name: 'breaker on', port: 7201, enabled: true },
   { name: 'breaker off', port: 7202, enabled: false },
+  { name: 'stock chain', port: 7203, enabled: true, stockChain: true },
 ];
 
 function start(variant) {
@@ -52,6 +56,14 @@ function start(variant) {
       NODE_ENV: 'development',
       BACKSTAGE_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      ...(variant.stockChain
+        ? {
+            NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(
+              import.meta.dirname,
+              'lib/stock-chain.cjs',
+            )}`,
+          }
+        : {}),
     },
   });
   return {
@@ -102,6 +114,19 @@ try {
         backend: t.backend,
       },
     );
+    // Which chain serves: our httpRouter registers the catalog's breaker (closed, or disabled when off); the stock
+    // chain registers none.
+    const status = await (
+      await fetch(`${t.base}/api/circuit-breaker/status`, {
+        headers: { Authorization: `Bearer ${t.token}` },
+      })
+    ).json();
+    const catalog = status.plugins.find(p => p.pluginId === 'catalog');
+    const expected = t.stockChain ? undefined : t.enabled ? 'closed' : 'disabled';
+    if (catalog?.state !== expected)
+      throw new Error(
+        `${t.name}: the catalog's breaker is ${catalog?.state ?? 'absent'}, expected ${expected ?? 'absent'}`,
+      );
     await load(t, 3); // warm-up: JIT, caches, connection pools
     t.rounds = [];
   }
@@ -109,7 +134,8 @@ try {
   await new Promise(r => setTimeout(r, Number(opts.settle) * 1000));
   // Alternate the two so that drift on the machine (other processes, thermal) hits both alike.
   for (let round = 0; round < Number(opts.rounds); round++) {
-    for (const t of round % 2 ? [...targets].reverse() : targets) {
+    const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+    for (const t of order) {
       t.rounds.push(await load(t, Number(opts.seconds)));
     }
   }
@@ -129,14 +155,20 @@ try {
       )} ms  ${s.rps.toFixed(0)} req/s`,
     );
   }
-  const [on, off] = summary;
+  const [on, off, stock] = summary;
   const pct = (a, b) => `${((a / b - 1) * 100).toFixed(1)}%`;
-  console.log(
-    `breaker on/off: p50 ${pct(on.p50, off.p50)}, p99 ${pct(
-      on.p99,
-      off.p99,
-    )}, req/s ${pct(on.rps, off.rps)}`,
-  );
+  for (const [label, a, b] of [
+    ['breaker on/off', on, off],
+    ['breaker on/stock chain', on, stock],
+    ['breaker off/stock chain', off, stock],
+  ]) {
+    console.log(
+      `${label}: p50 ${pct(a.p50, b.p50)}, p99 ${pct(a.p99, b.p99)}, req/s ${pct(
+        a.rps,
+        b.rps,
+      )}`,
+    );
+  }
 } catch (e) {
   for (const t of targets)
     console.error(
