@@ -30,7 +30,8 @@ export const WITHOUT = ['events', 'redis', 'shared-database'];
 
 const withoutLayers = {
   events: 'events:\n  useEventBus: never\n',
-  redis: 'backend:\n  cache:\n    store: memory\n',
+  // The connection goes too: its object form is refused with any store but redis.
+  redis: 'backend:\n  cache:\n    store: memory\n    connection: null\n',
   'shared-database': '',
 };
 
