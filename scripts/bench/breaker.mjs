@@ -58,7 +58,9 @@ function start(variant) {
       LOG_LEVEL: 'warn',
       ...(variant.stockChain
         ? {
-            NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(
+            NODE_OPTIONS: `${
+              process.env.NODE_OPTIONS ?? ''
+            } --require ${path.join(
               import.meta.dirname,
               'lib/stock-chain.cjs',
             )}`,
@@ -122,10 +124,16 @@ try {
       })
     ).json();
     const catalog = status.plugins.find(p => p.pluginId === 'catalog');
-    const expected = t.stockChain ? undefined : t.enabled ? 'closed' : 'disabled';
+    const expected = t.stockChain
+      ? undefined
+      : t.enabled
+      ? 'closed'
+      : 'disabled';
     if (catalog?.state !== expected)
       throw new Error(
-        `${t.name}: the catalog's breaker is ${catalog?.state ?? 'absent'}, expected ${expected ?? 'absent'}`,
+        `${t.name}: the catalog's breaker is ${
+          catalog?.state ?? 'absent'
+        }, expected ${expected ?? 'absent'}`,
       );
     await load(t, 3); // warm-up: JIT, caches, connection pools
     t.rounds = [];
@@ -163,10 +171,10 @@ try {
     ['breaker off/stock chain', off, stock],
   ]) {
     console.log(
-      `${label}: p50 ${pct(a.p50, b.p50)}, p99 ${pct(a.p99, b.p99)}, req/s ${pct(
-        a.rps,
-        b.rps,
-      )}`,
+      `${label}: p50 ${pct(a.p50, b.p50)}, p99 ${pct(
+        a.p99,
+        b.p99,
+      )}, req/s ${pct(a.rps, b.rps)}`,
     );
   }
 } catch (e) {

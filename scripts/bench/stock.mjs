@@ -284,9 +284,11 @@ async function profileBoth() {
     `\nCPU profile (node --cpu-prof) of each side during ${seconds} s of the entity read: busy CPU ms per 1000 requests`,
   );
   console.log(
-    `  total: ours ${per1k.ours.total.toFixed(0)}, stock ${per1k.stock.total.toFixed(
+    `  total: ours ${per1k.ours.total.toFixed(
       0,
-    )} (${(per1k.ours.total / per1k.stock.total).toFixed(2)})`,
+    )}, stock ${per1k.stock.total.toFixed(0)} (${(
+      per1k.ours.total / per1k.stock.total
+    ).toFixed(2)})`,
   );
   const names = new Set([...per1k.ours.keys(), ...per1k.stock.keys()]);
   const diff = [...names]
@@ -300,7 +302,9 @@ async function profileBoth() {
   console.log('  packages where ours spends most more than stock (self time):');
   for (const d of diff)
     console.log(
-      `    ${(d.o - d.s).toFixed(1).padStart(7)}  (ours ${d.o.toFixed(1)}, stock ${d.s.toFixed(1)})  ${d.p}`,
+      `    ${(d.o - d.s).toFixed(1).padStart(7)}  (ours ${d.o.toFixed(
+        1,
+      )}, stock ${d.s.toFixed(1)})  ${d.p}`,
     );
   console.log('  our packages, top functions (self ms in the window):');
   for (const f of ourFunctions)
@@ -340,7 +344,6 @@ function printTable() {
   console.log(`GET ${ROUTES.entity}\nGET ${ROUTES.list}`);
 }
 
-
 try {
   console.log(
     `stock: @backstage/create-app@${stock.createApp} (Backstage ${
@@ -371,7 +374,6 @@ try {
     }
   }
   if (Number(opts.rounds) > 0) printTable();
-
 
   if (opts.profile) await profileBoth();
 } finally {

@@ -42,7 +42,10 @@ export function summarize(
   profile.samples.forEach((id, i) => {
     at += deltas[i];
     const beforeEnd = profile.endTime - at;
-    if (lastFromUs !== undefined && (beforeEnd > lastFromUs || beforeEnd < lastToUs))
+    if (
+      lastFromUs !== undefined &&
+      (beforeEnd > lastFromUs || beforeEnd < lastToUs)
+    )
       return;
     const dt = i + 1 < deltas.length ? deltas[i + 1] : mean;
     self.set(id, (self.get(id) ?? 0) + dt);

@@ -6,11 +6,9 @@ const path = require('node:path');
 
 const DROPPED = new Set(['core.httpRouter', 'core.rootHttpRouter']);
 // The backend-defaults the bundle's entry point loads (resolved from its folder, so the same module instance).
-const defaults = require(
-  require.resolve('@backstage/backend-defaults', {
-    paths: [path.resolve('packages/backend'), process.cwd()],
-  }),
-);
+const defaults = require(require.resolve('@backstage/backend-defaults', {
+  paths: [path.resolve('packages/backend'), process.cwd()],
+}));
 const createBackend = defaults.createBackend;
 defaults.createBackend = (...args) => {
   const backend = createBackend(...args);

@@ -6,6 +6,17 @@ export interface Tally {
   lastFailed?: boolean;
 }
 
+function count(map: Map<string, Tally>, key: string, failed: boolean) {
+  const t = map.get(key);
+  if (t) {
+    t.requests++;
+    if (failed) t.failures++;
+    t.lastFailed = failed;
+  } else {
+    map.set(key, { requests: 1, failures: failed ? 1 : 0, lastFailed: failed });
+  }
+}
+
 /**
  * Per-caller request and failure counts over a rolling window, in ten buckets that expire lazily (no timers).
  * `totals` is kept incrementally, so a verdict costs one pass over the callers active in the window, never over
@@ -40,13 +51,9 @@ export class CallerWindow {
       bucket = { start, tallies: new Map() };
       this.buckets.push(bucket);
     }
-    for (const map of [bucket.tallies, this.totals]) {
-      const t = map.get(key) ?? { requests: 0, failures: 0 };
-      t.requests++;
-      if (failed) t.failures++;
-      t.lastFailed = failed;
-      map.set(key, t);
-    }
+    // Once per request: no per-call array, one lookup per map.
+    count(bucket.tallies, key, failed);
+    count(this.totals, key, failed);
   }
 
   /** The caller's counts in the window. */

@@ -132,6 +132,9 @@ export class PluginBreaker {
           Math.round(settings.rollingCountTimeout / 10) * 10,
         ),
         rollingCountBuckets: 10,
+        // Nothing listens to 'snapshot'; left on, opossum would build its full stats every bucket (once a second by
+        // default): concatenating and sorting every latency of the window, ~30k numbers at 3k req/s, per plugin.
+        enableSnapshots: false,
       },
     );
     this.breaker.on('open', () => {
