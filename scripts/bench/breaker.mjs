@@ -15,7 +15,7 @@ import {
   startBackend,
   unpackBundle,
   waitFor,
-} from '../lib/built-backend.mjs';
+} from '../../system-tests/lib/backend.mjs';
 
 const { values: opts } = parseArgs({
   options: {

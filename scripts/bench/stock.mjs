@@ -27,12 +27,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
+  freePort,
   productionEnv,
-  root,
   startBackend,
   unpackBundle,
-} from '../lib/built-backend.mjs';
-import { freePort } from '../lib/processes.mjs';
+} from '../../system-tests/lib/backend.mjs';
 import { summarize } from './lib/cpuprofile.mjs';
 import { stockApp } from './lib/stock-app.mjs';
 
@@ -250,6 +249,7 @@ async function measure(name) {
 async function profileBoth() {
   const seconds = Number(opts.seconds);
   const per1k = {};
+  const startup = {};
   let ourFunctions;
   for (const name of ['ours', 'stock']) {
     const profDir = path.join(scratch, `cpu-prof-${name}`);
@@ -279,6 +279,13 @@ async function profileBoth() {
     );
     per1k[name].total = (s.busyMs * 1000) / requests;
     if (name === 'ours') ourFunctions = s.functions;
+    // Start-up: from the process start to readiness.
+    const up = summarize(path.join(profDir, file), {
+      firstUs: t.readySeconds * 1e6,
+    });
+    startup[name] = up.allPackages;
+    startup[name].total = up.busyMs;
+    startup[name].ready = t.readySeconds;
   }
   console.log(
     `\nCPU profile (node --cpu-prof) of each side during ${seconds} s of the entity read: busy CPU ms per 1000 requests`,
@@ -309,6 +316,28 @@ async function profileBoth() {
   console.log('  our packages, top functions (self ms in the window):');
   for (const f of ourFunctions)
     console.log(`    ${f.ms.toFixed(1).padStart(7)}  ${f.name}`);
+  // Readiness and RSS: what ours loads and runs at start-up that stock does not (its extra plugins and modules).
+  console.log(
+    `start-up to readiness: ours ${startup.ours.ready.toFixed(1)} s, ${startup.ours.total.toFixed(
+      0,
+    )} CPU ms; stock ${startup.stock.ready.toFixed(1)} s, ${startup.stock.total.toFixed(0)} CPU ms`,
+  );
+  const grouped = m => {
+    const g = new Map();
+    for (const [p, ms] of m) {
+      const key = /^(plugins|packages)\//.test(p) ? 'our workspace packages' : p;
+      g.set(key, (g.get(key) ?? 0) + ms);
+    }
+    return g;
+  };
+  const [uo, us] = [grouped(startup.ours), grouped(startup.stock)];
+  const upDiff = [...new Set([...uo.keys(), ...us.keys()])]
+    .map(p => ({ p, d: (uo.get(p) ?? 0) - (us.get(p) ?? 0) }))
+    .sort((a, b) => b.d - a.d)
+    .slice(0, 12);
+  console.log('  start-up CPU ms ours minus stock, by package (packages stock never loads show in full):');
+  for (const { p, d } of upDiff)
+    console.log(`    ${d.toFixed(0).padStart(6)}  ${p}${us.has(p) ? '' : ' (not in stock)'}`);
 }
 
 const results = { ours: [], stock: [] };

@@ -27,7 +27,7 @@ export function packageOf(url, functionName) {
  */
 export function summarize(
   file,
-  { limit = 15, filter = () => true, lastFromUs, lastToUs } = {},
+  { limit = 15, filter = () => true, lastFromUs, lastToUs, firstUs } = {},
 ) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map(n => [n.id, n]));
@@ -42,6 +42,8 @@ export function summarize(
   profile.samples.forEach((id, i) => {
     at += deltas[i];
     const beforeEnd = profile.endTime - at;
+    // Or the first `firstUs` of the profile: start-up.
+    if (firstUs !== undefined && at - profile.startTime > firstUs) return;
     if (
       lastFromUs !== undefined &&
       (beforeEnd > lastFromUs || beforeEnd < lastToUs)
