@@ -30,7 +30,7 @@ if [ "${BOOTSTRAP_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
-# Debian's redis-server for the system tests (scripts/lib/redis.mjs starts a throwaway one per test run): the
+# Debian's redis-server for the system tests (system-tests/lib/redis.mjs starts a throwaway one per test run): the
 # production config keeps its cache in Redis (backend.cache, REDIS_URL).
 if [ "${BOOTSTRAP_REDIS:-0}" = 1 ] && [ ! -x /usr/bin/redis-server ]; then
   echo "bootstrap: installing Debian redis-server for the system tests"

@@ -31,12 +31,9 @@ import {
   waitFor,
   waitReady,
 } from './lib/backend.mjs';
-import { buildImageFolder, runtimeUser } from '../scripts/lib/image.mjs';
-import { findTestCode } from '../scripts/lib/production-install.mjs';
-import {
-  anonymousSubscription,
-  upgradeStatus,
-} from '../scripts/lib/signals.mjs';
+import { buildImageFolder, runtimeUser } from './lib/image.mjs';
+import { findTestCode } from './lib/production-install.mjs';
+import { anonymousSubscription, upgradeStatus } from './lib/signals.mjs';
 
 const githubClientId = 'image-client-id';
 const ciToken = `image-${process.pid}-${Date.now()}`;

@@ -26,10 +26,7 @@ import {
   waitFor,
   waitReady,
 } from './lib/backend.mjs';
-import {
-  apiClient,
-  scaffolderBackend,
-} from '../scripts/lib/scaffolder-harness.mjs';
+import { apiClient, scaffolderBackend } from './lib/scaffolder-harness.mjs';
 
 const DATABASES = (process.env.RECOVERY_DATABASES ?? 'pg sqlite')
   .split(/[\s,]+/)

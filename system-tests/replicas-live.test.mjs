@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
-import { upgradeStatus } from '../scripts/lib/signals.mjs';
+import { upgradeStatus } from './lib/signals.mjs';
 import { signedInBrowser } from './lib/live-browser.mjs';
 import {
   githubSignIn,

@@ -30,11 +30,8 @@ import {
   evaluationRuns,
   logEntries,
   scheduleReport,
-} from '../scripts/lib/run-log.mjs';
-import {
-  apiClient,
-  scaffolderBackend,
-} from '../scripts/lib/scaffolder-harness.mjs';
+} from './lib/run-log.mjs';
+import { apiClient, scaffolderBackend } from './lib/scaffolder-harness.mjs';
 
 const STALE_SECONDS = 5;
 const TASKS = 4;

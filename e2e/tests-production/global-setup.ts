@@ -57,9 +57,9 @@ async function startStandin(): Promise<{
 }
 
 export default async function globalSetup() {
-  const lib = await import(path.join(root, 'scripts/lib/built-backend.mjs'));
+  const lib = await import(path.join(root, 'system-tests/lib/backend.mjs'));
   const { freePorts } = await import(
-    path.join(root, 'scripts/lib/processes.mjs')
+    path.join(root, 'system-tests/lib/backend.mjs')
   );
   const [port, unusedPort] = await freePorts(2);
   const database = `prod_e2e_${process.pid}_${Date.now()}`;
@@ -78,7 +78,7 @@ export default async function globalSetup() {
     cleanups.push(standin.stop);
     // The production config's shared cache (backend.cache): a throwaway Redis on a free port.
     const { startRedis } = await import(
-      path.join(root, 'scripts/lib/redis.mjs')
+      path.join(root, 'system-tests/lib/redis.mjs')
     );
     const redis = await startRedis();
     cleanups.push(redis.stop);
@@ -91,7 +91,7 @@ export default async function globalSetup() {
         '--input-type=module',
         '-e',
         `const m = await import(${JSON.stringify(
-          path.join(root, 'scripts/lib/built-backend.mjs'),
+          path.join(root, 'system-tests/lib/backend.mjs'),
         )}); process.stdout.write(m.unpackBundle().dir);`,
       ],
       { encoding: 'utf8' },

@@ -14,12 +14,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
+  freePort,
   guestToken,
   startBackend,
   unpackBundle,
   waitFor,
-} from '../lib/built-backend.mjs';
-import { freePort } from '../lib/processes.mjs';
+} from '../../system-tests/lib/backend.mjs';
 
 const { values: opts } = parseArgs({
   options: {

@@ -1,4 +1,4 @@
-// Operations figures, in one run, on the image-equivalent folder (scripts/lib/image.mjs: skeleton + bundle with
+// Operations figures, in one run, on the image-equivalent folder (system-tests/lib/image.mjs: skeleton + bundle with
 // production dependencies only, as the Dockerfile's final stage has them), production config:
 //  - backend cold start to readiness, single process, SQLite (a fresh file) vs PostgreSQL (a fresh database);
 //  - RSS of the backend process right after readiness and after the sample catalog has loaded;
@@ -9,8 +9,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { productionEnv, startBackend, waitFor } from '../lib/built-backend.mjs';
-import { buildImageFolder, folderBytes } from '../lib/image.mjs';
+import {
+  productionEnv,
+  startBackend,
+  waitFor,
+} from '../../system-tests/lib/backend.mjs';
+import {
+  buildImageFolder,
+  folderBytes,
+} from '../../system-tests/lib/image.mjs';
 
 const { values: opts } = parseArgs({
   options: { rounds: { type: 'string', default: '2' } },

@@ -4,8 +4,11 @@
 //  - recovery latency is measured by system-tests/recovery.test.mjs (restart → recovered task claimed).
 // Usage: yarn build:backend && yarn bench:scaffolder [--tasks 50]
 import { parseArgs } from 'node:util';
-import { unpackBundle, waitFor } from '../lib/built-backend.mjs';
-import { apiClient, scaffolderBackend } from '../lib/scaffolder-harness.mjs';
+import { unpackBundle, waitFor } from '../../system-tests/lib/backend.mjs';
+import {
+  apiClient,
+  scaffolderBackend,
+} from '../../system-tests/lib/scaffolder-harness.mjs';
 
 const { values: opts } = parseArgs({
   options: { tasks: { type: 'string', default: '50' } },

@@ -1,5 +1,5 @@
 // Two replicas of the built backend with the production config, as they run behind the load balancer: one
-// PostgreSQL database (throwaway), one Redis (throwaway, scripts/lib/redis.mjs), GitHub sign-in and org from the
+// PostgreSQL database (throwaway), one Redis (throwaway, system-tests/lib/redis.mjs), GitHub sign-in and org from the
 // GitHub stand-in (e2e/fixtures/github-standin). Each replica listens on its own free port and is its own origin
 // (APP_BASE_URL), so a browser opened on A talks to A only.
 //
@@ -15,16 +15,14 @@ import { startGithubStandin } from '../../e2e/fixtures/github-standin/start.mjs'
 // The production e2e suite's own sign-in through the stand-in (TypeScript, loaded by Node 22's type stripping).
 import { githubSignIn } from '../../e2e/tests-production/github-sign-in.ts';
 import {
-  root,
-  startBackend,
-  waitFor,
-} from '../../scripts/lib/built-backend.mjs';
-import {
   dropDatabaseSync,
   freePorts,
   onExit,
-} from '../../scripts/lib/processes.mjs';
-import { startRedis } from '../../scripts/lib/redis.mjs';
+  root,
+  startBackend,
+  waitFor,
+} from './backend.mjs';
+import { startRedis } from './redis.mjs';
 
 export const WITHOUT = ['events', 'redis', 'shared-database'];
 
@@ -54,7 +52,7 @@ async function unpackBundleLocked() {
       '--input-type=module',
       '-e',
       `const m = await import(${JSON.stringify(
-        path.join(root, 'scripts/lib/built-backend.mjs'),
+        path.join(root, 'system-tests/lib/backend.mjs'),
       )}); process.stdout.write(m.unpackBundle().dir);`,
     ],
     { encoding: 'utf8' },

@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, onExit } from '../../scripts/lib/processes.mjs';
+import { freePort, onExit } from './backend.mjs';
 
 /** The newest PostgreSQL installed under /usr/lib/postgresql (Debian/Ubuntu layout, GitHub's runners too). */
 function postgresBin() {

@@ -1,7 +1,7 @@
 /**
  * The local git publish target of development and tests (`publish:git-local`, `publish:git-local:change`, the
  * publish-token route and the URL reader of the local repositories). A devDependency of the backend only: never
- * in the production bundle or image (scripts/lib/production-install.mjs checks it).
+ * in the production bundle or image (system-tests/lib/production-install.mjs checks it).
  *
  * @packageDocumentation
  */

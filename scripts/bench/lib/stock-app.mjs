@@ -7,7 +7,7 @@
 // yarn cache) and `resolutions` pinning every @backstage/* package of our lock to its exact version, as
 // `backstage-cli versions:bump --release` would. Native modules (better-sqlite3, isolated-vm) are not compiled:
 // the install runs without build scripts and they get the build output of the same version from our install, as
-// scripts/lib/image.mjs does for the image test.
+// system-tests/lib/image.mjs does for the image test.
 import { execFileSync } from 'node:child_process';
 import {
   cpSync,

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, killOnExit, onExit } from './processes.mjs';
+import { freePort, killOnExit, onExit } from './backend.mjs';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 

@@ -10,14 +10,17 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { guestToken, startBackend, waitFor } from './built-backend.mjs';
-import { dropDatabaseSync, freePort } from './processes.mjs';
+import {
+  freePort,
+  guestToken,
+  onExit,
+  startBackend,
+  throwawayDatabase,
+  waitFor,
+  waitReady,
+} from './backend.mjs';
 
-const fixtures = path.resolve(
-  import.meta.dirname,
-  '../../system-tests/fixtures',
-);
+const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 
 /** `api(token, method, url, body?)` against `base`, throwing with the response body on a non-2xx status. */
 export function apiClient(base) {
@@ -54,27 +57,18 @@ export async function scaffolderBackend({
   const base = `http://localhost:${port}`;
   const dataDir =
     replicaOf?.dataDir ?? mkdtempSync(path.join(tmpdir(), `scaffolder-${db}-`));
-  const dbName =
-    replicaOf?.dbName ?? `backstage_scaffolder_${process.pid}_${Date.now()}`;
-  const admin =
+  // Dropped by cleanup(), or on exit if the run is interrupted first.
+  const database =
     db === 'pg' && !replicaOf
-      ? new pg.Client({
-          host: '127.0.0.1',
-          port: 5432,
-          user: 'postgres',
-          database: 'postgres',
-        })
+      ? await throwawayDatabase('backstage_scaffolder')
       : undefined;
-  if (admin) {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-  }
+  const dbName = replicaOf?.dbName ?? database?.name;
   if (!existsSync(path.join(bundle.dir, 'recovery-fixtures'))) {
     cpSync(fixtures, path.join(bundle.dir, 'recovery-fixtures'), {
       recursive: true,
     });
   }
-  const database =
+  const databaseConfig =
     db === 'pg'
       ? `  database:\n    client: pg\n    pluginDivisionMode: schema\n` +
         `    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }\n`
@@ -82,7 +76,7 @@ export async function scaffolderBackend({
   const override = path.join(dataDir, `app-config.scaffolder-${port}.yaml`);
   writeFileSync(
     override,
-    `backend:\n  baseUrl: ${base}\n  listen: { port: ${port} }\n${database}${extraConfig}` +
+    `backend:\n  baseUrl: ${base}\n  listen: { port: ${port} }\n${databaseConfig}${extraConfig}` +
       `catalog:\n  locations:\n    - type: file\n      target: ../../catalog/all.yaml\n` +
       ['recovery-probe.yaml', 'crash-probe.yaml']
         .map(
@@ -91,13 +85,10 @@ export async function scaffolderBackend({
         )
         .join(''),
   );
-  // Interrupted (processes.mjs turns SIGINT/SIGTERM into process.exit once a backend runs): drop the database and
-  // the data folder anyway. 'exit' handlers must be synchronous, hence psql and rmSync.
-  const removeOnExit = () => {
-    rmSync(dataDir, { recursive: true, force: true });
-    if (admin) dropDatabaseSync(dbName);
-  };
-  if (!replicaOf) process.once('exit', removeOnExit);
+  // Interrupted: the data folder removed anyway (the database too: throwawayDatabase sees to it).
+  const keepDataDir = replicaOf
+    ? () => {}
+    : onExit(() => rmSync(dataDir, { recursive: true, force: true }));
   return {
     base,
     port,
@@ -108,11 +99,7 @@ export async function scaffolderBackend({
       backend,
       templates = ['recovery-probe', 'recovery-probe-none'],
     ) {
-      await waitFor(
-        'readiness',
-        async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
-        { backend },
-      );
+      await waitReady(base, backend);
       const token = await guestToken(base);
       for (const name of templates) {
         await waitFor(
@@ -141,12 +128,9 @@ export async function scaffolderBackend({
       }),
     async cleanup() {
       if (replicaOf) return;
-      process.off('exit', removeOnExit);
+      keepDataDir();
       rmSync(dataDir, { recursive: true, force: true });
-      if (admin) {
-        await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-        await admin.end();
-      }
+      await database?.drop();
     },
   };
 }

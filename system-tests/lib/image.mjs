@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { root } from './built-backend.mjs';
+import { root } from './backend.mjs';
 
 const dist = path.join(root, 'packages/backend/dist');
 
