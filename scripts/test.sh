@@ -8,7 +8,7 @@ BOOTSTRAP_BROWSER=1 BOOTSTRAP_REDIS=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
-phases=("${@:-tsc lint api deploy unit build prod-e2e smoke recovery image pg-tls metrics replicas rolling restart live breaker e2e}")
+phases=("${@:-tsc lint api deploy unit build prod-e2e smoke recovery sigterm image pg-tls metrics replicas rolling restart live breaker e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 run_phase() {
@@ -45,6 +45,10 @@ for phase in "${phases[@]}"; do
     smoke) run_phase smoke node --test --test-reporter=spec system-tests/smoke.test.mjs ;;
     recovery) run_phase recovery env RECOVERY_DATABASES='pg sqlite' \
       node --test --test-reporter=spec system-tests/recovery.test.mjs ;;
+    # SIGTERM while two scaffolder tasks run (one about to call the catalog over HTTP while a slow request holds the
+    # drain): both are left 'processing', not failed; after the restart task recovery completes them, side effects
+    # once (system-tests/sigterm-task.test.mjs). Needs `build`; about 100 s.
+    sigterm) run_phase sigterm node --test --test-reporter=spec system-tests/sigterm-task.test.mjs ;;
     # The container without a Docker engine: production-only install, non-root start on PostgreSQL, the
     # unauthenticated sweep of every installed plugin, SIGTERM drain (system-tests/image.test.mjs).
     image) run_phase image node --test --test-reporter=spec system-tests/image.test.mjs ;;

@@ -1,6 +1,9 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { circuitBreakerHttpRouterServiceFactory } from '@internal/plugin-circuit-breaker-backend';
-import { gracefulRootHttpRouterServiceFactory } from '@internal/backend-graceful-shutdown';
+import {
+  gracefulRootHttpRouterServiceFactory,
+  scaffolderGracefulShutdownModule,
+} from '@internal/backend-graceful-shutdown';
 import { requiredEnvironmentCheck } from '@internal/backend-required-env';
 import { devOnlyFeatureLoader } from './devOnlyFeatures';
 
@@ -28,6 +31,9 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 
 // scaffolder plugin
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// SIGTERM never leaves a running task 'failed': the scaffolder's database client closes before the HTTP listener, so
+// the task stays 'processing' and task recovery resumes it (plugins/graceful-shutdown-backend).
+backend.add(scaffolderGracefulShutdownModule);
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),

@@ -34,6 +34,8 @@ export interface ServerDrainerOptions {
   /** How long in-flight requests may take to finish once the listener is closed. */
   drainTimeoutMs: number;
   logger: LoggerService;
+  /** Runs after the delay, before the listener closes (addBeforeServerCloseHook); bounds its own duration. */
+  beforeClose?: () => Promise<void>;
 }
 
 /**
@@ -90,6 +92,7 @@ export function createServerDrainer(
       logger.info(`Shutdown: serving for ${delayMs} ms more before closing`);
       await sleep(delayMs);
     }
+    await options.beforeClose?.();
     const closed = new Promise<void>(resolve => {
       // ERR_SERVER_NOT_RUNNING (already closed) is as good as closed.
       server.close(() => resolve());

@@ -6,3 +6,5 @@
 export { gracefulRootHttpRouterServiceFactory } from './service';
 export { createServerDrainer } from './drain';
 export type { ServerDrainerOptions } from './drain';
+export { scaffolderGracefulShutdownModule } from './scaffolderModule';
+export { addBeforeServerCloseHook } from './beforeServerClose';

@@ -4,6 +4,7 @@ import type { RootLifecycleService } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
 import type { Config } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
+import { runBeforeServerCloseHooks } from './beforeServerClose';
 import { createServerDrainer } from './drain';
 
 const duration = (config: Config, key: string, fallbackMs: number) =>
@@ -23,8 +24,8 @@ const duration = (config: Config, key: string, fallbackMs: number) =>
  * stop, bounded by `backend.gracefulShutdown.drainTimeout`; the upstream `server.stop()` then finds it closed.
  * A last-resort timer exits 1 if shutdown as a whole exceeds `backend.gracefulShutdown.exitTimeout`.
  *
- * Scaffolder tasks in flight are not waited for: the task worker stops claiming, the process exits, and the task's
- * heartbeat goes stale, so another replica recovers it (`scaffolder.taskRecovery`).
+ * Work that must precede the listener's close (addBeforeServerCloseHook: the hand-over of the scaffolder's running
+ * tasks, see scaffolderGracefulShutdownModule) runs after the delay.
  *
  * @public
  */
@@ -56,6 +57,7 @@ export const gracefulRootHttpRouterServiceFactory =
         delayMs,
         drainTimeoutMs,
         logger,
+        beforeClose: runBeforeServerCloseHooks,
       });
       lifecycle.addBeforeShutdownHook(async () => {
         setTimeout(() => {
