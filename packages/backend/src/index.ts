@@ -91,6 +91,10 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
 // manage page: team summaries and KPIs
 backend.add(import('@internal/plugin-manage-backend'));
+// KPI providers, each enabled only by its manage.providers.<name> config (plugins/manage-backend-module-*).
+backend.add(import('@internal/plugin-manage-backend-module-aws-cost'));
+backend.add(import('@internal/plugin-manage-backend-module-pagerduty'));
+backend.add(import('@internal/plugin-manage-backend-module-github-security'));
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
