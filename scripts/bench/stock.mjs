@@ -211,7 +211,15 @@ async function startSide(name, { cpuProfileDir } = {}) {
   }
 }
 
+/** CPU seconds (user + system) used so far by `pid` (Linux clock ticks, 100 per second). */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function load(target, route, seconds) {
+  const cpuBefore = cpuSeconds(target.backend.pid);
   const result = await autocannon({
     url: target.base + route,
     connections: Number(opts.connections),
@@ -222,10 +230,14 @@ async function load(target, route, seconds) {
     throw new Error(
       `${target.name} ${route}: ${result.non2xx} non-2xx, ${result.errors} errors`,
     );
+  // CPU per request: unlike req/s, hardly moved by other processes competing for the cores.
+  const cpuMsPer1k =
+    ((cpuSeconds(target.backend.pid) - cpuBefore) * 1e6) / result.requests.total;
   return {
     p50: result.latency.p50,
     p99: result.latency.p99,
     rps: result.requests.average,
+    cpuMsPer1k,
   };
 }
 
@@ -351,23 +363,33 @@ function printTable() {
     ['entity p50 (ms)', r => r.entity.p50, 1],
     ['entity p99 (ms)', r => r.entity.p99, 1],
     ['entity req/s', r => r.entity.rps, 0],
+    ['entity CPU ms/1k req', r => r.entity.cpuMsPer1k, 0],
     ['list p50 (ms)', r => r.list.p50, 1],
     ['list p99 (ms)', r => r.list.p99, 1],
     ['list req/s', r => r.list.rps, 0],
+    ['list CPU ms/1k req', r => r.list.cpuMsPer1k, 0],
   ];
   console.log(
     `\nbuilt bundles, production settings, PostgreSQL; medians of ${opts.rounds} rounds; autocannon ${opts.connections} connections ${opts.seconds} s`,
   );
   console.log(
-    `${''.padEnd(22)}${'ours'.padStart(9)}${'stock'.padStart(9)}  ours/stock`,
+    `${''.padEnd(22)}${'ours'.padStart(9)}${'stock'.padStart(
+      9,
+    )}  ours/stock  (median of the rounds' own ratios)`,
   );
   for (const [label, f, digits] of rows) {
     const o = med('ours', f);
     const s = med('stock', f);
+    // Each round's ours and stock ran back to back: their ratio is less exposed to drifting load.
+    const paired = median(
+      results.ours.map((r, i) => f(r) / f(results.stock[i])),
+    );
     console.log(
       `${label.padEnd(22)}${o.toFixed(digits).padStart(9)}${s
         .toFixed(digits)
-        .padStart(9)}  ${(o / s).toFixed(2)}`,
+        .padStart(9)}  ${(o / s).toFixed(2).padStart(10)}  (${paired.toFixed(
+        2,
+      )})`,
     );
   }
   console.log(`GET ${ROUTES.entity}\nGET ${ROUTES.list}`);
