@@ -13,7 +13,12 @@ const now = () => new Date('2026-03-15T10:00:00Z');
 function provider() {
   return new AwsCostKpiProvider(
     new CostExplorerClient({ region: 'us-east-1' }),
-    { tagKey: 'backstage-entity', metric: 'UnblendedCost', months: 2, schedule },
+    {
+      tagKey: 'backstage-entity',
+      metric: 'UnblendedCost',
+      months: 2,
+      schedule,
+    },
     mockServices.logger.mock(),
     now,
   );
@@ -93,9 +98,12 @@ describe('AwsCostKpiProvider', () => {
 
   it('fails when Cost Explorer refuses, so the stored numbers stay as they were', async () => {
     ce.on(GetCostAndUsageCommand).rejects(
-      Object.assign(new Error('User is not authorized to perform: ce:GetCostAndUsage'), {
-        name: 'AccessDeniedException',
-      }),
+      Object.assign(
+        new Error('User is not authorized to perform: ce:GetCostAndUsage'),
+        {
+          name: 'AccessDeniedException',
+        },
+      ),
     );
     await expect(provider().collect()).rejects.toThrow(/ce:GetCostAndUsage/);
   });

@@ -77,7 +77,9 @@ export class AwsCostKpiProvider implements KpiProvider {
     } while (token);
     if (invalid.size) {
       this.logger.warn(
-        `Cost-allocation tag ${this.options.tagKey} has values that are not entity refs, their cost is left out: ${[
+        `Cost-allocation tag ${
+          this.options.tagKey
+        } has values that are not entity refs, their cost is left out: ${[
           ...invalid,
         ]
           .slice(0, 10)

@@ -32,7 +32,10 @@ describe('manageModuleAwsCost', () => {
               providers: {
                 awsCost: {
                   tagKey: 'backstage-entity',
-                  schedule: { frequency: { hours: 6 }, timeout: { minutes: 5 } },
+                  schedule: {
+                    frequency: { hours: 6 },
+                    timeout: { minutes: 5 },
+                  },
                 },
               },
             },

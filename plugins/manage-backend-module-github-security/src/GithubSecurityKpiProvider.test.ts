@@ -1,4 +1,7 @@
-import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -21,7 +24,11 @@ const component = (name: string, slug?: string): Entity => ({
     name,
     annotations: slug ? { 'github.com/project-slug': slug } : {},
   },
-  spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/team-a',
+    lifecycle: 'production',
+  },
 });
 
 // The documented alert shapes, trimmed to the fields that matter.
@@ -38,7 +45,11 @@ const codeScanningAlert = (
 ) => ({
   number: n,
   state: 'open',
-  rule: { id: `rule-${n}`, severity, security_severity_level: securitySeverity },
+  rule: {
+    id: `rule-${n}`,
+    severity,
+    security_severity_level: securitySeverity,
+  },
 });
 
 function provider(entities: Entity[]) {
@@ -60,28 +71,35 @@ function provider(entities: Entity[]) {
 }
 
 const value = (samples: unknown[], entityRef: string, kpi: string) =>
-  (samples as any[]).find(s => s.entityRef === entityRef && s.kpi === kpi)?.value;
+  (samples as any[]).find(s => s.entityRef === entityRef && s.kpi === kpi)
+    ?.value;
 
 describe('GithubSecurityKpiProvider', () => {
   it('counts open Dependabot and code-scanning alerts by severity, following Link pages', async () => {
     const auth: (string | null)[] = [];
     server.use(
-      http.get(`${API}/repos/acme/payments/dependabot/alerts`, ({ request }) => {
-        auth.push(request.headers.get('authorization'));
-        const url = new URL(request.url);
-        expect(url.searchParams.get('state')).toBe('open');
-        if (url.searchParams.get('after') !== 'c2') {
-          return HttpResponse.json(
-            [dependabotAlert(1, 'critical'), dependabotAlert(2, 'high')],
-            {
-              headers: {
-                Link: `<${API}/repos/acme/payments/dependabot/alerts?state=open&per_page=100&after=c2>; rel="next"`,
+      http.get(
+        `${API}/repos/acme/payments/dependabot/alerts`,
+        ({ request }) => {
+          auth.push(request.headers.get('authorization'));
+          const url = new URL(request.url);
+          expect(url.searchParams.get('state')).toBe('open');
+          if (url.searchParams.get('after') !== 'c2') {
+            return HttpResponse.json(
+              [dependabotAlert(1, 'critical'), dependabotAlert(2, 'high')],
+              {
+                headers: {
+                  Link: `<${API}/repos/acme/payments/dependabot/alerts?state=open&per_page=100&after=c2>; rel="next"`,
+                },
               },
-            },
-          );
-        }
-        return HttpResponse.json([dependabotAlert(3, 'high'), dependabotAlert(4, 'low')]);
-      }),
+            );
+          }
+          return HttpResponse.json([
+            dependabotAlert(3, 'high'),
+            dependabotAlert(4, 'low'),
+          ]);
+        },
+      ),
       http.get(`${API}/repos/acme/payments/code-scanning/alerts`, () =>
         HttpResponse.json([
           codeScanningAlert(7, 'medium'),

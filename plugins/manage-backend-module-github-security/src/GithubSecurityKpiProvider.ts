@@ -41,7 +41,9 @@ export class GithubSecurityKpiProvider implements KpiProvider {
   async collect(): Promise<unknown[]> {
     const integration = this.integrations.github.byHost(this.host);
     if (!integration) {
-      throw new Error(`No GitHub integration for ${this.host} in integrations.github`);
+      throw new Error(
+        `No GitHub integration for ${this.host} in integrations.github`,
+      );
     }
     const period = this.now().toISOString().slice(0, 7);
     const samples: unknown[] = [];
@@ -53,7 +55,9 @@ export class GithubSecurityKpiProvider implements KpiProvider {
     )) {
       const [owner, repo, ...rest] = slug.split('/');
       if (!owner || !repo || rest.length) {
-        this.logger.warn(`${entityRef}: ${PROJECT_SLUG_ANNOTATION} "${slug}" is not owner/repo`);
+        this.logger.warn(
+          `${entityRef}: ${PROJECT_SLUG_ANNOTATION} "${slug}" is not owner/repo`,
+        );
         continue;
       }
       const octokit = await this.octokitFor(
@@ -76,7 +80,11 @@ export class GithubSecurityKpiProvider implements KpiProvider {
   }
 
   /** One client per token (an app installation covers a whole org), reused across the run. */
-  private async octokitFor(cache: Map<string, Octokit>, url: string, baseUrl?: string) {
+  private async octokitFor(
+    cache: Map<string, Octokit>,
+    url: string,
+    baseUrl?: string,
+  ) {
     const { token } = await this.credentials.getCredentials({ url });
     const key = token ?? '';
     let octokit = cache.get(key);
@@ -122,7 +130,10 @@ export class GithubSecurityKpiProvider implements KpiProvider {
     );
     codeScanning?.forEach(alert =>
       // In the API's alert rule, missing from @octokit/rest 19's types.
-      add((alert.rule as { security_severity_level?: string | null })?.security_severity_level),
+      add(
+        (alert.rule as { security_severity_level?: string | null })
+          ?.security_severity_level,
+      ),
     );
     if (!dependabot && !codeScanning) {
       this.logger.warn(
@@ -138,7 +149,9 @@ export class GithubSecurityKpiProvider implements KpiProvider {
  * GitHub answers 403 "Dependabot alerts are disabled for this repository" and 404 "no analysis found" (code
  * scanning never ran) or "Not Found" for a repository the token cannot see: that source has nothing to say.
  */
-async function unlessDisabled<T>(read: () => Promise<T>): Promise<T | undefined> {
+async function unlessDisabled<T>(
+  read: () => Promise<T>,
+): Promise<T | undefined> {
   try {
     return await read();
   } catch (e) {

@@ -1,4 +1,7 @@
-import { mockServices, registerMswTestHooks } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { http, HttpResponse } from 'msw';
@@ -16,7 +19,11 @@ const component = (name: string, serviceId?: string): Entity => ({
     name,
     annotations: serviceId ? { 'pagerduty.com/service-id': serviceId } : {},
   },
-  spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/team-a',
+    lifecycle: 'production',
+  },
 });
 
 // PagerDuty's incident object (the fields read here), as GET /incidents documents it.
@@ -57,7 +64,12 @@ function provider(sleep = jest.fn(async () => {})) {
   );
 }
 
-const value = (samples: unknown[], entityRef: string, kpi: string, period: string) =>
+const value = (
+  samples: unknown[],
+  entityRef: string,
+  kpi: string,
+  period: string,
+) =>
   (samples as any[]).find(
     s => s.entityRef === entityRef && s.kpi === kpi && s.period === period,
   )?.value;
@@ -69,12 +81,24 @@ describe('PagerDutyKpiProvider', () => {
       http.get(`${BASE}/incidents`, ({ request }) => {
         const url = new URL(request.url);
         requests.push(url);
-        expect(request.headers.get('authorization')).toBe('Token token=pd-token');
+        expect(request.headers.get('authorization')).toBe(
+          'Token token=pd-token',
+        );
         if (url.searchParams.get('offset') === '0') {
           return HttpResponse.json({
             incidents: [
-              incident('Q1', 'PPAY', '2026-02-03T10:00:00Z', '2026-02-03T10:30:00Z'),
-              incident('Q2', 'PPAY', '2026-02-20T08:00:00Z', '2026-02-20T09:00:00Z'),
+              incident(
+                'Q1',
+                'PPAY',
+                '2026-02-03T10:00:00Z',
+                '2026-02-03T10:30:00Z',
+              ),
+              incident(
+                'Q2',
+                'PPAY',
+                '2026-02-20T08:00:00Z',
+                '2026-02-20T09:00:00Z',
+              ),
             ],
             limit: 100,
             offset: 0,
@@ -84,7 +108,12 @@ describe('PagerDutyKpiProvider', () => {
         }
         return HttpResponse.json({
           incidents: [
-            incident('Q3', 'PORD', '2026-03-01T00:00:00Z', '2026-03-01T00:15:00Z'),
+            incident(
+              'Q3',
+              'PORD',
+              '2026-03-01T00:00:00Z',
+              '2026-03-01T00:15:00Z',
+            ),
             incident('Q4', 'PPAY', '2026-03-09T00:00:00Z'), // still open: counted, no minutes yet
           ],
           limit: 100,
@@ -97,13 +126,18 @@ describe('PagerDutyKpiProvider', () => {
 
     const samples = await provider().collect();
 
-    expect(requests.map(u => u.searchParams.get('offset'))).toEqual(['0', '100']);
+    expect(requests.map(u => u.searchParams.get('offset'))).toEqual([
+      '0',
+      '100',
+    ]);
     expect(requests[0].searchParams.getAll('service_ids[]').sort()).toEqual([
       'PORD',
       'PPAY',
     ]);
     expect(requests[0].searchParams.get('since')).toBe('2026-02-01T00:00:00Z');
-    expect(requests[0].searchParams.get('until')).toBe('2026-03-10T12:00:00.000Z');
+    expect(requests[0].searchParams.get('until')).toBe(
+      '2026-03-10T12:00:00.000Z',
+    );
     const pay = 'component:default/payments';
     const ord = 'component:default/orders';
     expect(value(samples, pay, 'incidents', '2026-02')).toBe(2);

@@ -162,9 +162,7 @@ export class PagerDutyKpiProvider implements KpiProvider {
       }
       const error = await ResponseError.fromResponse(response);
       error.message = `PagerDuty GET /incidents failed${
-        response.status === 429
-          ? ` (rate limited ${attempt + 1} times)`
-          : ''
+        response.status === 429 ? ` (rate limited ${attempt + 1} times)` : ''
       }: ${error.message}`;
       throw error;
     }

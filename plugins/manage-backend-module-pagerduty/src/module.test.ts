@@ -31,7 +31,9 @@ describe('manageModulePagerDuty', () => {
         manageModulePagerDuty,
         catalogServiceMock.factory(),
         mockServices.rootConfig.factory({
-          data: { manage: { providers: { pagerduty: { token: 't', schedule } } } },
+          data: {
+            manage: { providers: { pagerduty: { token: 't', schedule } } },
+          },
         }),
       ],
     });
@@ -61,7 +63,9 @@ describe('manageModulePagerDuty', () => {
           catalogServiceMock.factory(),
           mockServices.rootConfig.factory({
             data: {
-              manage: { providers: { pagerduty: { token: 't', months: 12, schedule } } },
+              manage: {
+                providers: { pagerduty: { token: 't', months: 12, schedule } },
+              },
             },
           }),
         ],
