@@ -2,7 +2,7 @@
 // The stock app (scripts/bench/lib/stock-app.mjs) is generated once, pinned to our lockfile's @backstage/* versions,
 // installed offline from the yarn cache and built; later runs reuse it from .tools/bench-stock. Both built bundles
 // run under the same production-like settings: NODE_ENV=production, each its own app-config.production.yaml plus
-// the same override (a throwaway PostgreSQL database, pools of at most 5, one sample entity file as the only catalog
+// the same override (a throwaway PostgreSQL database, pools of at most 3, one sample entity file as the only catalog
 // location, a static token for the load generator). Ours keeps everything it ships: the breaker, graceful
 // shutdown, our permission policy, all our plugins, the Redis cache of its production config.
 // Rounds alternate (ours, stock; then stock, ours; ...) and each is a fresh start, so load from other processes on
@@ -131,7 +131,7 @@ async function startSide(name, { cpuProfileDir } = {}) {
       '    client: pg',
       '    pluginDivisionMode: schema',
       `    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }`,
-      '    knexConfig: { pool: { min: 0, max: 5 } }',
+      '    knexConfig: { pool: { min: 0, max: 3 } }',
       // Stock has no static token of its own; ours gets the same one as BACKEND_CI_TOKEN (its production config's).
       ...(name === 'stock'
         ? [
@@ -243,7 +243,15 @@ async function load(target, route, seconds) {
 
 /** One fresh start of `name`: readiness, RSS, then both loads after a short warm-up. */
 async function measure(name) {
-  const t = await startSide(name);
+  let t;
+  try {
+    t = await startSide(name);
+  } catch (e) {
+    // PostgreSQL's 100 connections are shared with other test runs; a start that found none free is tried again.
+    console.log(`${name}: start failed (${e.message}); one retry in 15 s`);
+    await new Promise(r => setTimeout(r, 15_000));
+    t = await startSide(name);
+  }
   try {
     await load(t, ROUTES.entity, 3); // warm-up: JIT, caches, pools
     const entity = await load(t, ROUTES.entity, Number(opts.seconds));
