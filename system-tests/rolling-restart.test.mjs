@@ -36,6 +36,9 @@ async function until(what, cond, { timeoutMs, backend, everyMs = 20 } = {}) {
     if (await cond()) return Date.now();
     if (backend?.exited())
       throw new Error(`the backend exited while waiting for ${what}`);
+    // A plugin that fails to start leaves the process up and not ready (upstream waits for the other plugins).
+    const failed = backend?.log.find(l => l.includes('Backend startup failed'));
+    if (failed) throw new Error(`${what}: ${failed.slice(0, 600)}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(everyMs);
   }

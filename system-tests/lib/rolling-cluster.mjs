@@ -41,8 +41,9 @@ export async function rollingCluster({ ports, token, backendLayer = {} }) {
         database: {
           pluginDivisionMode: 'schema',
           connection: { database: db },
-          // Small pools: two replicas of ~15 plugins on a PostgreSQL shared by every test (max 100 connections).
-          knexConfig: { pool: { min: 0, max: 4 } },
+          // Small pools, idle connections returned soon: two replicas of ~20 plugins on a PostgreSQL shared by every
+          // test (max 100 connections; "sorry, too many clients already" fails a plugin's start-up).
+          knexConfig: { pool: { min: 0, max: 3, idleTimeoutMillis: 5_000 } },
         },
         auth: {
           externalAccess: [
