@@ -64,14 +64,14 @@ for phase in "${phases[@]}"; do
     # readiness-aware round-robin balancer (an ALB's health check), A then B SIGTERMed and restarted: no request
     # fails, every second has a successful search and catalog read, each drain ends in ~5 s (~75 s).
     rolling) run_phase rolling node --test --test-reporter=spec system-tests/rolling-restart.test.mjs ;;
-    # Two replicas as one portal (production config, PostgreSQL, Redis): a notification sent through B shows live in a
-    # browser on A (events backend), a catalog change through B is served by A, a cache entry of B is read by A,
-    # B kill -9ed after sending. Prints the cross-replica notification delay. Needs `build`.
-    live) run_phase live node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --test --test-reporter=spec system-tests/replicas-live.test.mjs ;;
     # The portal stopped with SIGTERM and started again on the same state, in development (SQLite, search in memory) and
     # production (PostgreSQL): search finds a new entity within a stated bound of readiness (200s meanwhile), the
     # catalog, manage and tech-migration numbers are unchanged, the template run is kept with its log (~75 s idle).
     restart) run_phase restart node --test --test-reporter=spec system-tests/restart.test.mjs ;;
+    # Two replicas as one portal (production config, PostgreSQL, Redis): a notification sent through B shows live in a
+    # browser on A (events backend), a catalog change through B is served by A, a cache entry of B is read by A,
+    # B kill -9ed after sending. Prints the cross-replica notification delay. Needs `build`.
+    live) run_phase live node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --test --test-reporter=spec system-tests/replicas-live.test.mjs ;;
     # One caller provoking 500s (and sending NUL bytes) while five others read the catalog: no 503 for the five;
     # the caller alone is throttled (429). Development config on PostgreSQL (system-tests/breaker.test.mjs).
     breaker) run_phase breaker node --test --test-reporter=spec system-tests/breaker.test.mjs ;;
