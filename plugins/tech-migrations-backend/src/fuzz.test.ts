@@ -1,19 +1,6 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import {
-  definitionsDir,
-  entities,
-  groups,
-  NODE_22,
-  PYTHON_3,
-  usePostgresFromEnvironment,
-} from './__fixtures__/fixtures';
+import { NODE_22 } from './__fixtures__/fixtures';
 import {
   declaredRoutes,
   FuzzRoute,
@@ -21,14 +8,15 @@ import {
   send,
   violations,
 } from '@internal/backend-test-utils';
-import { techMigrationsPlugin } from './plugin';
 import { createRouter } from './router';
+import {
+  startTechMigrations,
+  storeDatabases,
+} from './__testUtils__/testBackend';
 
 // PostgreSQL is where varchar limits and NUL bytes bite; SQLite is cheap, so both.
-usePostgresFromEnvironment();
+const databases = storeDatabases();
 jest.setTimeout(180_000);
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 /** Every route of the tech-migrations router, with a valid example the fuzzer mutates. */
 const routes: FuzzRoute[] = [
@@ -85,23 +73,8 @@ const routes: FuzzRoute[] = [
 const service = mockCredentials.service.header();
 
 async function start(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex = await databases.init(databaseId);
-  const { server } = await startTestBackend({
-    features: [
-      techMigrationsPlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          techMigrations: {
-            definitions: definitionsDir({
-              'python-3.yaml': PYTHON_3,
-              'node-22.yaml': NODE_22,
-            }),
-          },
-        },
-      }),
-      catalogServiceMock.factory({ entities: [...entities, ...groups] }),
-    ],
+  const server = await startTechMigrations({
+    knex: await databases.init(databaseId),
   });
   await request(server)
     .post('/api/tech-migrations/evaluate')

@@ -1,26 +1,14 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   AuthorizeResult,
   isResourcePermission,
 } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import {
-  definitionsDir,
-  entities,
-  groups,
-  NODE_22,
-  PYTHON_3,
-} from './__fixtures__/fixtures';
-import {
   portalPolicyConfig,
   portalPolicyFeatures,
 } from '@internal/backend-test-utils';
-import { techMigrationsPlugin } from './plugin';
+import { startTechMigrations } from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -33,25 +21,7 @@ const memberships = {
 };
 
 async function start(features: any[], config: object = {}) {
-  const { server } = await startTestBackend({
-    features: [
-      techMigrationsPlugin,
-      catalogServiceMock.factory({ entities: [...entities, ...groups] }),
-      mockServices.rootConfig.factory({
-        data: {
-          ...config,
-          techMigrations: {
-            definitions: definitionsDir({
-              'python-3.yaml': PYTHON_3,
-              'node-22.yaml': NODE_22,
-            }),
-          },
-        },
-      }),
-      ...features,
-    ],
-  });
-  return request(server);
+  return request(await startTechMigrations({ features, config }));
 }
 
 const member = mockCredentials.user.header('user:default/member');

@@ -1,48 +1,26 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
+import { NODE_22, PYTHON_3 } from './__fixtures__/fixtures';
 import {
-  definitionsDir,
-  entities,
-  groups,
-  NODE_22,
-  PYTHON_3,
-  usePostgresFromEnvironment,
-} from './__fixtures__/fixtures';
-import { techMigrationsPlugin } from './plugin';
+  startTechMigrations,
+  storeDatabases,
+} from './__testUtils__/testBackend';
 
-usePostgresFromEnvironment();
+const databases = storeDatabases();
 jest.setTimeout(60_000);
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 async function start(databaseId: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(databaseId);
-  const { server } = await startTestBackend({
-    features: [
-      techMigrationsPlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          techMigrations: {
-            definitions: definitionsDir({
-              // The exemption runs past today's real date.
-              'python-3.yaml': PYTHON_3.replace(
-                "expires: '2026-06-30'",
-                "expires: '2099-12-31'",
-              ),
-              'node-22.yaml': NODE_22,
-            }),
-          },
-        },
-      }),
-      catalogServiceMock.factory({ entities: [...entities, ...groups] }),
-    ],
+  const server = await startTechMigrations({
+    knex,
+    definitions: {
+      // The exemption runs past today's real date.
+      'python-3.yaml': PYTHON_3.replace(
+        "expires: '2026-06-30'",
+        "expires: '2099-12-31'",
+      ),
+      'node-22.yaml': NODE_22,
+    },
   });
   const api = request(server);
   const user = `Bearer ${mockCredentials.user.token()}`;

@@ -1,51 +1,38 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'fs';
 import path from 'path';
 import { Entity } from '@backstage/catalog-model';
-import { OrgModel } from '@internal/plugin-org-model-common';
 import {
   component,
   definitionsDir,
   entities,
-  groups,
   NODE_22,
   PYTHON_3,
-  usePostgresFromEnvironment,
 } from '../__fixtures__/fixtures';
-import { MigrationStore } from '../database/MigrationStore';
+import {
+  defaultDefinitions,
+  migrationService,
+  storeDatabases,
+} from '../__testUtils__/testBackend';
 import { inScope } from './evaluate';
-import { healthOf, MigrationService } from './MigrationService';
+import { healthOf } from './MigrationService';
 
-usePostgresFromEnvironment();
+const databases = storeDatabases();
 jest.setTimeout(60_000);
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 async function setup(
   databaseId: Parameters<typeof databases.init>[0],
-  files: Record<string, string> = {
-    'python-3.yaml': PYTHON_3,
-    'node-22.yaml': NODE_22,
-  },
+  files: Record<string, string> = defaultDefinitions(),
   catalog: Entity[] = entities,
 ) {
   const knex = await databases.init(databaseId);
-  const store = await MigrationStore.create(
-    mockServices.database.mock({ getClient: async () => knex }),
-  );
   let now = new Date('2026-05-01T12:00:00Z');
   const list = [...catalog];
   const dir = definitionsDir(files);
-  const org = OrgModel.fromEntities(groups);
-  const service = new MigrationService({
-    store,
-    source: {
-      listEntities: async kinds =>
-        list.filter(e => kinds.includes(e.kind.toLocaleLowerCase('en-US'))),
-    },
-    org: { current: async () => org, refresh: async () => org },
+  const { store, service } = await migrationService({
+    knex,
     definitionsDir: dir,
-    logger: mockServices.logger.mock(),
+    listEntities: async kinds =>
+      list.filter(e => kinds.includes(e.kind.toLocaleLowerCase('en-US'))),
     now: () => now,
   });
   const lookup = async (refs: string[]) =>

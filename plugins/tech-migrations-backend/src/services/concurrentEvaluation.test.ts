@@ -1,21 +1,14 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { OrgModel } from '@internal/plugin-org-model-common';
 import knexFactory, { Knex } from 'knex';
+import { component, definitionsDir } from '../__fixtures__/fixtures';
 import {
-  component,
-  definitionsDir,
-  groups,
-  NODE_22,
-  PYTHON_3,
-  usePostgresFromEnvironment,
-} from '../__fixtures__/fixtures';
-import { MigrationStore } from '../database/MigrationStore';
+  defaultDefinitions,
+  migrationService,
+  storeDatabases,
+} from '../__testUtils__/testBackend';
 import { MigrationService } from './MigrationService';
 
-usePostgresFromEnvironment();
+const databases = storeDatabases();
 jest.setTimeout(120_000);
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
 /** Every component is in scope of both migrations: a pass stores exactly 2 × COMPONENTS status rows. */
 const COMPONENTS = 1500;
@@ -41,27 +34,17 @@ async function twoReplicas(databaseId: Parameters<typeof databases.init>[0]) {
   } else {
     clients.push(knex);
   }
-  const dir = definitionsDir({
-    'python-3.yaml': PYTHON_3,
-    'node-22.yaml': NODE_22,
-  });
-  const org = OrgModel.fromEntities(groups);
+  const dir = definitionsDir(defaultDefinitions());
   const replicas: MigrationService[] = [];
   // One after the other, as the Knex migrations run at start-up (not what this test is about).
   for (const client of clients) {
-    const store = await MigrationStore.create(
-      mockServices.database.mock({ getClient: async () => client }),
-    );
-    replicas.push(
-      new MigrationService({
-        store,
-        source: { listEntities: async () => catalog },
-        org: { current: async () => org, refresh: async () => org },
-        definitionsDir: dir,
-        logger: mockServices.logger.mock(),
-        now: () => new Date('2026-05-01T12:00:00Z'),
-      }),
-    );
+    const { service } = await migrationService({
+      knex: client,
+      definitionsDir: dir,
+      listEntities: async () => catalog,
+      now: () => new Date('2026-05-01T12:00:00Z'),
+    });
+    replicas.push(service);
   }
   const lookup = async (refs: string[]) =>
     refs.map(ref => catalog[Number(ref.replace(refOf(0).slice(0, -1), ''))]);

@@ -1,0 +1,86 @@
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Entity } from '@backstage/catalog-model';
+import { OrgModel } from '@internal/plugin-org-model-common';
+import { Knex } from 'knex';
+import {
+  definitionsDir,
+  entities,
+  groups,
+  NODE_22,
+  PYTHON_3,
+  usePostgresFromEnvironment,
+} from '../__fixtures__/fixtures';
+import { techMigrationsPlugin } from '../plugin';
+import { MigrationStore } from '../database/MigrationStore';
+import { MigrationService } from '../services/MigrationService';
+
+/** The two definition files most tests run against. */
+export const defaultDefinitions = (): Record<string, string> => ({
+  'python-3.yaml': PYTHON_3,
+  'node-22.yaml': NODE_22,
+});
+
+/** SQLite (cheap) and PostgreSQL (where varchar limits and NUL bytes bite), the local one unless the environment names another. */
+export function storeDatabases() {
+  usePostgresFromEnvironment();
+  return TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+}
+
+/** The plugin in a test backend over the fixture catalog and a folder of `definitions`; returns the HTTP server. */
+export async function startTechMigrations(
+  options: {
+    knex?: Knex;
+    definitions?: Record<string, string>;
+    config?: object;
+    features?: any[];
+  } = {},
+) {
+  const { server } = await startTestBackend({
+    features: [
+      techMigrationsPlugin,
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
+      mockServices.rootConfig.factory({
+        data: {
+          ...options.config,
+          techMigrations: {
+            definitions: definitionsDir(
+              options.definitions ?? defaultDefinitions(),
+            ),
+          },
+        },
+      }),
+      catalogServiceMock.factory({ entities: [...entities, ...groups] }),
+      ...(options.features ?? []),
+    ],
+  });
+  return server;
+}
+
+/** A MigrationService on its own store over `knex`, the fixture org and the given catalog and definitions folder. */
+export async function migrationService(options: {
+  knex: Knex;
+  definitionsDir: string;
+  listEntities: (kinds: string[]) => Promise<Entity[]>;
+  now: () => Date;
+}) {
+  const store = await MigrationStore.create(
+    mockServices.database.mock({ getClient: async () => options.knex }),
+  );
+  const org = OrgModel.fromEntities(groups);
+  const service = new MigrationService({
+    store,
+    source: { listEntities: options.listEntities },
+    org: { current: async () => org, refresh: async () => org },
+    definitionsDir: options.definitionsDir,
+    logger: mockServices.logger.mock(),
+    now: options.now,
+  });
+  return { store, service };
+}
