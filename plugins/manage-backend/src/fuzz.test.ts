@@ -1,36 +1,23 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials, TestDatabaseId } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { orgEntities } from './__fixtures__/org';
 import {
   declaredRoutes,
   FuzzRoute,
   fuzzRoutes,
   violations,
 } from '@internal/backend-test-utils';
-import { managePlugin } from './plugin';
 import { createRouter } from './router';
+import {
+  previousMonth,
+  startManage,
+  storeDatabases,
+} from './__testUtils__/testBackend';
 
 // PostgreSQL is where varchar limits and NUL bytes bite; SQLite is cheap, so both.
-process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??=
-  'postgresql://postgres@127.0.0.1:5432';
-
+const databases = storeDatabases();
 jest.setTimeout(180_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-
-const lastMonth = new Date(
-  Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1),
-)
-  .toISOString()
-  .slice(0, 7);
+const lastMonth = previousMonth();
 
 /** Every route of the manage router, with a valid example the fuzzer mutates. */
 const routes: FuzzRoute[] = [
@@ -59,21 +46,9 @@ const routes: FuzzRoute[] = [
 const service = mockCredentials.service.header();
 
 async function start(databaseId: TestDatabaseId) {
-  const knex = await databases.init(databaseId);
-  let sync: SchedulerServiceTaskFunction | undefined;
-  const { server } = await startTestBackend({
-    features: [
-      managePlugin,
-      mockServices.database.factory({ knex }),
-      catalogServiceMock.factory({ entities: orgEntities }),
-      mockServices.scheduler.mock({
-        scheduleTask: async task => {
-          if (task.id === 'manage-catalog-sync') sync = task.fn;
-        },
-      }).factory,
-    ],
+  const { server } = await startManage({
+    knex: await databases.init(databaseId),
   });
-  await sync!(new AbortController().signal);
   return server;
 }
 

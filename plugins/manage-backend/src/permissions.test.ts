@@ -1,17 +1,10 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { orgEntities } from './__fixtures__/org';
 import {
   portalPolicyConfig,
   portalPolicyFeatures,
 } from '@internal/backend-test-utils';
-import { managePlugin } from './plugin';
+import { previousMonth, startManage } from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -24,29 +17,14 @@ const memberships = {
 };
 
 async function start() {
-  let syncCatalog: SchedulerServiceTaskFunction | undefined;
-  const { server } = await startTestBackend({
-    features: [
-      mockServices.scheduler.mock({
-        scheduleTask: async task => {
-          if (task.id === 'manage-catalog-sync') syncCatalog = task.fn;
-        },
-      }).factory,
-      managePlugin,
-      ...portalPolicyFeatures(memberships),
-      catalogServiceMock.factory({ entities: orgEntities }),
-      mockServices.rootConfig.factory({ data: portalPolicyConfig }),
-    ],
+  const { server } = await startManage({
+    config: portalPolicyConfig,
+    features: portalPolicyFeatures(memberships),
   });
-  await syncCatalog!(new AbortController().signal);
   return request(server);
 }
 
-const lastMonth = new Date(
-  Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1),
-)
-  .toISOString()
-  .slice(0, 7);
+const lastMonth = previousMonth();
 const samples = [
   {
     entityRef: 'component:default/svc-1',

@@ -1,26 +1,17 @@
 import {
   mockCredentials,
   mockServices,
-  startTestBackend,
   TestDatabaseId,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
-import { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { TeamSummary } from '@internal/plugin-manage-common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { orgEntities } from './__fixtures__/org';
-import { managePlugin } from './plugin';
-
-// The suite runs on SQLite and on the real local PostgreSQL (scripts/test.sh sets the same default).
-process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??=
-  'postgresql://postgres@127.0.0.1:5432';
+import { startManage, storeDatabases } from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -54,7 +45,7 @@ function fakeDate(now: Date) {
 }
 afterEach(() => jest.useRealTimers());
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const databases = storeDatabases();
 
 const user = mockCredentials.user.header('user:default/someone');
 const service = mockCredentials.service.header();
@@ -88,30 +79,13 @@ async function setup(
   } = {},
 ) {
   const knex = await databases.init(databaseId);
-  const tasks = new Map<string, SchedulerServiceTaskFunction>();
-  const { server } = await startTestBackend({
-    features: [
-      managePlugin,
-      mockServices.database.factory({ knex }),
-      catalogServiceMock.factory({ entities: orgEntities }),
-      mockServices.rootConfig.factory({ data: options.config ?? {} }),
-      // Captures the scheduled tasks so each test runs them when it wants, deterministically.
-      mockServices.scheduler.mock({
-        scheduleTask: async task => {
-          tasks.set(task.id, task.fn);
-        },
-      }).factory,
-      ...(options.permissions
-        ? [mockServices.permissions.mock(options.permissions).factory]
-        : []),
-    ],
+  const { server, run, tasks } = await startManage({
+    knex,
+    config: options.config,
+    features: options.permissions
+      ? [mockServices.permissions.mock(options.permissions).factory]
+      : [],
   });
-  const run = async (id: string) => {
-    const fn = tasks.get(id);
-    if (!fn) throw new Error(`no task ${id}; have ${[...tasks.keys()]}`);
-    await fn(new AbortController().signal);
-  };
-  await run('manage-catalog-sync');
   const push = (samples: unknown[]) =>
     request(server)
       .post('/api/manage/kpis')
