@@ -1,22 +1,15 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import Router from 'express-promise-router';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import circuitBreakerPlugin from '..';
 import {
   declaredRoutes,
   FuzzRoute,
   fuzzRoutes,
   violations,
 } from '@internal/backend-test-utils';
-import { circuitBreakerHttpRouterServiceFactory } from './services/circuitBreakerHttpRouterServiceFactory';
+import {
+  routerPlugin,
+  startBreakerBackend,
+} from './__testUtils__/breakerBackend';
 import { createRouter, HIDDEN_ADDRESS } from './router';
 
 jest.setTimeout(60_000);
@@ -25,45 +18,22 @@ jest.setTimeout(60_000);
 const routes: FuzzRoute[] = [{ method: 'get', path: '/status' }];
 
 /** A plugin with one route open to unauthenticated callers that always fails: its callers are `ip:<address>`. */
-const failingPlugin = createBackendPlugin({
-  pluginId: 'failing',
-  register(env) {
-    env.registerInit({
-      deps: { httpRouter: coreServices.httpRouter },
-      async init({ httpRouter }) {
-        const router = Router();
-        router.get('/fail', async () => {
-          throw new Error('boom');
-        });
-        httpRouter.use(router);
-        httpRouter.addAuthPolicy({ path: '/fail', allow: 'unauthenticated' });
-      },
+const failingPlugin = routerPlugin(
+  'failing',
+  router => {
+    router.get('/fail', async () => {
+      throw new Error('boom');
     });
   },
-});
+  ['/fail'],
+);
 
-async function start() {
-  const { server } = await startTestBackend({
-    features: [
-      circuitBreakerHttpRouterServiceFactory,
-      circuitBreakerPlugin,
-      failingPlugin,
-      // Requests without a token are unauthenticated (the mock's default would make them a user).
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
-      mockServices.rootConfig.factory({
-        data: {
-          backend: {
-            circuitBreaker: {
-              defaults: { volumeThreshold: 5, resetTimeout: 60_000 },
-            },
-          },
-        },
-      }),
-    ],
-  });
-  return server;
+function start() {
+  return startBreakerBackend(
+    { defaults: { volumeThreshold: 5, resetTimeout: 60_000 } },
+    [failingPlugin],
+    { anonymous: true },
+  );
 }
 
 const user = mockCredentials.user.header('user:default/someone');

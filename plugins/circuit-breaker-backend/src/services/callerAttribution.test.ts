@@ -6,14 +6,12 @@ import {
 import {
   mockCredentials,
   mockServices,
-  startTestBackend,
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import Router from 'express-promise-router';
 import request from 'supertest';
-import circuitBreakerPlugin from '..';
-import { circuitBreakerHttpRouterServiceFactory } from './circuitBreakerHttpRouterServiceFactory';
+import { startBreakerBackend, statusOf } from '../__testUtils__/breakerBackend';
 
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
 
@@ -71,23 +69,11 @@ const user = (name: string) =>
 const READERS = ['ann', 'bob', 'cyd', 'dan', 'eve'];
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-async function startStore(knex: Knex, overrides: object = {}) {
-  const { server } = await startTestBackend({
-    features: [
-      circuitBreakerHttpRouterServiceFactory,
-      circuitBreakerPlugin,
-      storePlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          backend: {
-            circuitBreaker: { defaults: { ...settings, ...overrides } },
-          },
-        },
-      }),
-    ],
-  });
-  return server;
+function startStore(knex: Knex, overrides: object = {}) {
+  return startBreakerBackend({ defaults: { ...settings, ...overrides } }, [
+    storePlugin,
+    mockServices.database.factory({ knex }),
+  ]);
 }
 
 /** Five callers reading `/api/store/items` in a loop until `done()`; returns every status they saw. */
@@ -136,12 +122,7 @@ async function attack(
   return statuses;
 }
 
-async function status(server: any) {
-  const res = await request(server)
-    .get('/api/circuit-breaker/status')
-    .set('Authorization', user('ops'));
-  return res.body.plugins.find((p: any) => p.pluginId === 'store');
-}
+const status = (server: any) => statusOf(server, 'store');
 
 const count = (statuses: number[], code: number) =>
   statuses.filter(s => s === code).length;

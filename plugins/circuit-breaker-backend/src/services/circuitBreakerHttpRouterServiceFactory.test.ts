@@ -1,62 +1,39 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import Router from 'express-promise-router';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import circuitBreakerPlugin from '..';
-import { circuitBreakerHttpRouterServiceFactory } from './circuitBreakerHttpRouterServiceFactory';
+import {
+  routerPlugin,
+  startBreakerBackend,
+  statusOf,
+} from '../__testUtils__/breakerBackend';
 
 /** A plugin that always answers 200; it also opens one route to unauthenticated callers. */
-const healthyPlugin = createBackendPlugin({
-  pluginId: 'healthy',
-  register(env) {
-    env.registerInit({
-      deps: { httpRouter: coreServices.httpRouter },
-      async init({ httpRouter }) {
-        const router = Router();
-        router.get('/ping', (_req, res) => {
-          res.json({ ok: true });
-        });
-        router.get('/public', (_req, res) => {
-          res.json({ public: true });
-        });
-        httpRouter.use(router);
-        httpRouter.addAuthPolicy({ path: '/public', allow: 'unauthenticated' });
-      },
+const healthyPlugin = routerPlugin(
+  'healthy',
+  router => {
+    router.get('/ping', (_req, res) => {
+      res.json({ ok: true });
+    });
+    router.get('/public', (_req, res) => {
+      res.json({ public: true });
     });
   },
-});
+  ['/public'],
+);
 
 /** A plugin whose `/work` throws (rendered as 500 by the error middleware) while `flaky.failing` is set. */
 const flaky = { failing: true, slowMs: 0 };
-const flakyPlugin = createBackendPlugin({
-  pluginId: 'flaky',
-  register(env) {
-    env.registerInit({
-      deps: { httpRouter: coreServices.httpRouter },
-      async init({ httpRouter }) {
-        const router = Router();
-        router.get('/work', async (_req, res) => {
-          if (flaky.failing) throw new Error('flaky plugin failure');
-          res.json({ ok: true });
-        });
-        router.get('/not-found', (_req, res) => {
-          res.status(404).json({ error: 'nothing here' });
-        });
-        router.get('/slow', async (_req, res) => {
-          await new Promise(r => setTimeout(r, flaky.slowMs));
-          res.json({ slow: true });
-        });
-        httpRouter.use(router);
-      },
-    });
-  },
+const flakyPlugin = routerPlugin('flaky', router => {
+  router.get('/work', async (_req, res) => {
+    if (flaky.failing) throw new Error('flaky plugin failure');
+    res.json({ ok: true });
+  });
+  router.get('/not-found', (_req, res) => {
+    res.status(404).json({ error: 'nothing here' });
+  });
+  router.get('/slow', async (_req, res) => {
+    await new Promise(r => setTimeout(r, flaky.slowMs));
+    res.json({ slow: true });
+  });
 });
 
 const defaults = {
@@ -67,29 +44,15 @@ const defaults = {
   timeout: 2_000,
 };
 
-async function startBackend(
+function startBackend(
   circuitBreaker: object,
   options: { anonymous?: boolean } = {},
 ) {
-  const { server } = await startTestBackend({
-    features: [
-      circuitBreakerHttpRouterServiceFactory,
-      circuitBreakerPlugin,
-      healthyPlugin,
-      flakyPlugin,
-      mockServices.rootConfig.factory({
-        data: { backend: { circuitBreaker } },
-      }),
-      ...(options.anonymous
-        ? [
-            mockServices.httpAuth.factory({
-              defaultCredentials: mockCredentials.none(),
-            }),
-          ]
-        : []),
-    ],
-  });
-  return server;
+  return startBreakerBackend(
+    circuitBreaker,
+    [healthyPlugin, flakyPlugin],
+    options,
+  );
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -99,14 +62,9 @@ const CALLERS = ['a', 'b', 'c', 'd'].map(n =>
   mockCredentials.user.header(`user:default/${n}`),
 );
 const as = (i: number) => CALLERS[i % CALLERS.length];
-
-async function statusOf(server: any, pluginId: string) {
-  const res = await request(server)
-    .get('/api/circuit-breaker/status')
-    .set('Authorization', mockCredentials.user.header());
-  expect(res.status).toBe(200);
-  return res.body.plugins.find((p: any) => p.pluginId === pluginId);
-}
+/** The i-th call of `/api/flaky/work`, from the i-th caller. */
+const work = (server: any, i: number) =>
+  request(server).get('/api/flaky/work').set('Authorization', as(i));
 
 beforeEach(() => {
   flaky.failing = true;
@@ -118,13 +76,7 @@ describe('circuitBreakerHttpRouterServiceFactory', () => {
     const server = await startBackend({ defaults });
 
     for (let i = 0; i < defaults.volumeThreshold; i++) {
-      expect(
-        (
-          await request(server)
-            .get('/api/flaky/work')
-            .set('Authorization', as(i))
-        ).status,
-      ).toBe(500);
+      expect((await work(server, i)).status).toBe(500);
       expect((await request(server).get('/api/healthy/ping')).status).toBe(200);
     }
 
@@ -221,13 +173,7 @@ describe('circuitBreakerHttpRouterServiceFactory', () => {
     expect((await statusOf(server, 'healthy')).state).toBe('disabled');
 
     for (let i = 0; i < 3; i++) {
-      expect(
-        (
-          await request(server)
-            .get('/api/flaky/work')
-            .set('Authorization', as(i))
-        ).status,
-      ).toBe(500);
+      expect((await work(server, i)).status).toBe(500);
     }
     expect((await request(server).get('/api/flaky/work')).status).toBe(503);
   });
