@@ -8,10 +8,10 @@ import {
   Check,
   compareFact,
   describeCheck,
-  EntityMigrationState,
   FactValue,
   LeafCheck,
   MigrationDefinition,
+  MigrationEntity,
   MigrationScope,
   parseFactPath,
 } from '@internal/plugin-tech-migrations-common';
@@ -19,15 +19,8 @@ import {
 /** Facts pushed by CI for one entity, by name. */
 export type PushedFacts = Record<string, FactValue>;
 
-/** One row of tm_entity_status. */
-export interface EntityStatusRow {
-  migrationId: string;
-  entityRef: string;
-  ownerRef: string;
-  tribeRef: string;
-  status: EntityMigrationState;
-  detail?: string;
-}
+/** One row of tm_entity_status: what the API serves as a migration's entity, column for column. */
+export type EntityStatusRow = MigrationEntity;
 
 /** Where an entity without an owner is counted, so every in-scope entity is in some team's figures. */
 export const UNOWNED = 'group:default/unowned';
