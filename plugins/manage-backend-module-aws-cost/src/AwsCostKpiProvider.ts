@@ -8,7 +8,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { KpiProvider } from '@internal/plugin-manage-backend';
+import { KpiProvider } from '@internal/plugin-manage-node';
 
 export interface AwsCostOptions {
   /** The cost-allocation tag whose value is an entity ref, e.g. `backstage-entity`. */

@@ -3,7 +3,7 @@ import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import {
   KpiProvider,
   manageKpiProvidersExtensionPoint,
-} from '@internal/plugin-manage-backend';
+} from '@internal/plugin-manage-node';
 import { manageModuleAwsCost } from './module';
 
 // A stand-in for the manage plugin that only records what modules add.

@@ -4,7 +4,7 @@ import {
   createBackendModule,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
-import { manageKpiProvidersExtensionPoint } from '@internal/plugin-manage-backend';
+import { manageKpiProvidersExtensionPoint } from '@internal/plugin-manage-node';
 import { AwsCostKpiProvider } from './AwsCostKpiProvider';
 
 const CONFIG_KEY = 'manage.providers.awsCost';

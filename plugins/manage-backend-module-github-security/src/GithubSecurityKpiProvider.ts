@@ -8,9 +8,11 @@ import {
   ScmIntegrationRegistry,
 } from '@backstage/integration';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { KpiProvider } from '@internal/plugin-manage-backend';
+import {
+  entitiesByAnnotation,
+  KpiProvider,
+} from '@internal/plugin-manage-node';
 import { Octokit } from '@octokit/rest';
-import { entitiesByAnnotation } from './annotatedEntities';
 
 export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 

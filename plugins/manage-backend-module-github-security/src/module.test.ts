@@ -4,7 +4,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   KpiProvider,
   manageKpiProvidersExtensionPoint,
-} from '@internal/plugin-manage-backend';
+} from '@internal/plugin-manage-node';
 import { manageModuleGithubSecurity } from './module';
 
 // A stand-in for the manage plugin that only records what modules add.

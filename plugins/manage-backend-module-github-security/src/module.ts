@@ -8,7 +8,7 @@ import {
   ScmIntegrations,
 } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { manageKpiProvidersExtensionPoint } from '@internal/plugin-manage-backend';
+import { manageKpiProvidersExtensionPoint } from '@internal/plugin-manage-node';
 import { GithubSecurityKpiProvider } from './GithubSecurityKpiProvider';
 
 const CONFIG_KEY = 'manage.providers.githubSecurity';

@@ -4,9 +4,11 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { KpiProvider } from '@internal/plugin-manage-backend';
+import {
+  entitiesByAnnotation,
+  KpiProvider,
+} from '@internal/plugin-manage-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { entitiesByAnnotation } from './annotatedEntities';
 
 export const SERVICE_ID_ANNOTATION = 'pagerduty.com/service-id';
 

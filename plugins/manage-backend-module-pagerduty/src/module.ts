@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { manageKpiProvidersExtensionPoint } from '@internal/plugin-manage-backend';
+import { manageKpiProvidersExtensionPoint } from '@internal/plugin-manage-node';
 import { PagerDutyKpiProvider } from './PagerDutyKpiProvider';
 
 const CONFIG_KEY = 'manage.providers.pagerduty';

@@ -4,8 +4,3 @@
  * @packageDocumentation
  */
 export { managePlugin as default } from './plugin';
-export {
-  manageKpiProvidersExtensionPoint,
-  type KpiProvider,
-  type ManageKpiProvidersExtensionPoint,
-} from './extensions';

@@ -7,7 +7,10 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { managePermissions } from '@internal/plugin-manage-common';
 import { orgModelServiceRef } from '@internal/plugin-org-model-node';
 import { ManageStore } from './database/ManageStore';
-import { KpiProvider, manageKpiProvidersExtensionPoint } from './extensions';
+import {
+  KpiProvider,
+  manageKpiProvidersExtensionPoint,
+} from '@internal/plugin-manage-node';
 import { SampleFileKpiProvider } from './providers/SampleFileKpiProvider';
 import { createRouter } from './router';
 import { CatalogMirror } from './services/CatalogMirror';

@@ -7,7 +7,7 @@ import {
 import { InputError } from '@backstage/errors';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { KpiProvider } from '../extensions';
+import { KpiProvider } from '@internal/plugin-manage-node';
 import { monthBefore } from '../services/months';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {

@@ -3,7 +3,12 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
-/** Entity refs by annotation value, read with the module's own service credentials, sorted by ref. */
+/**
+ * The entities that carry an annotation, with its trimmed value (entities with an empty value left out), sorted
+ * by ref. Reads with the caller's own service credentials: a provider collects for every entity, not for a user.
+ *
+ * @public
+ */
 export async function entitiesByAnnotation(
   catalog: CatalogService,
   auth: AuthService,
