@@ -1,6 +1,7 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
+import { openNode22Item } from '../../__fixtures__/items';
 import { techMigrationsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { EntityMigrationsCard } from './EntityMigrationsCard';
@@ -15,16 +16,7 @@ const entity = {
 describe('EntityMigrationsCard', () => {
   it("shows the entity's status in each migration, linked to the migration", async () => {
     const getEntityItems = jest.fn(async () => [
-      {
-        migrationId: 'node-22',
-        migrationTitle: 'Node 22',
-        targetDate: '2027-06-30',
-        entityRef: 'component:default/cart-service',
-        ownerRef: 'group:default/checkout-squad',
-        tribeRef: 'group:default/payments-tribe',
-        status: 'remaining' as const,
-        detail: 'node-version is 18',
-      },
+      openNode22Item('node-version is 18'),
     ]);
     await renderInTestApp(
       <TestApiProvider apis={[[techMigrationsApiRef, { getEntityItems }]]}>

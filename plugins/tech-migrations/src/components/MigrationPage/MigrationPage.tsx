@@ -21,20 +21,21 @@ import { techMigrationsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { BurnupChart } from '../BurnupChart';
 import { daysText, HEALTH_LABEL, HealthChip, PercentBar } from '../common';
+import {
+  denseOptions,
+  entityColumn,
+  missingColumn,
+} from '../common/entityTable';
 import { Leaderboard } from '../Leaderboard';
 
 const remainingColumns: TableColumn<MigrationEntity>[] = [
-  {
-    title: 'Entity',
-    field: 'entityRef',
-    render: e => <EntityRefLink entityRef={e.entityRef} />,
-  },
+  entityColumn(),
   {
     title: 'Owner',
     field: 'ownerRef',
     render: e => <EntityRefLink entityRef={e.ownerRef} defaultKind="group" />,
   },
-  { title: 'What is missing', field: 'detail' },
+  missingColumn(),
 ];
 
 /** One migration: summary, leaderboard by tribe and squad, burn-up, and the entities still to do. */
@@ -146,12 +147,7 @@ export function MigrationPage() {
                   ? `The first ${remaining.length}, by owner`
                   : undefined
               }
-              options={{
-                paging: remaining.length > 20,
-                pageSize: 20,
-                search: true,
-                padding: 'dense',
-              }}
+              options={denseOptions(remaining.length, 20, true)}
               columns={remainingColumns}
               data={remaining}
               emptyContent={

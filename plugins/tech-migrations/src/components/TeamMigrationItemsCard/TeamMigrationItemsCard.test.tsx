@@ -1,6 +1,7 @@
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
+import { openNode22Item } from '../../__fixtures__/items';
 import { TechMigrationsApi, techMigrationsApiRef } from '../../api';
 import { TeamMigrationItemsCard } from './TeamMigrationItemsCard';
 
@@ -9,17 +10,9 @@ const mountedRoutes = { '/catalog/:namespace/:kind/:name': entityRouteRef };
 describe('TeamMigrationItemsCard', () => {
   it("lists the team's open items with what is missing", async () => {
     const getTeamItems = jest.fn(async () => [
-      {
-        migrationId: 'node-22',
-        migrationTitle: 'Node 22',
-        targetDate: '2027-06-30',
-        entityRef: 'component:default/cart-service',
-        ownerRef: 'group:default/checkout-squad',
-        tribeRef: 'group:default/payments-tribe',
-        status: 'remaining' as const,
-        detail:
-          "metadata.annotations['example.com/node-version'] is 18 (needs ≥ 22)",
-      },
+      openNode22Item(
+        "metadata.annotations['example.com/node-version'] is 18 (needs ≥ 22)",
+      ),
     ]);
     await renderInTestApp(
       <TestApiProvider

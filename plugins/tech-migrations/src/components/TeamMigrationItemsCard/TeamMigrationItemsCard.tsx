@@ -6,20 +6,20 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { EntityMigrationItem } from '@internal/plugin-tech-migrations-common';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { techMigrationsApiRef } from '../../api';
+import {
+  denseOptions,
+  entityColumn,
+  missingColumn,
+} from '../common/entityTable';
 
 const columns: TableColumn<EntityMigrationItem>[] = [
   { title: 'Migration', field: 'migrationTitle' },
-  {
-    title: 'Entity',
-    field: 'entityRef',
-    render: i => <EntityRefLink entityRef={i.entityRef} />,
-  },
-  { title: 'What is missing', field: 'detail' },
+  entityColumn(),
+  missingColumn(),
   { title: 'Target', field: 'targetDate' },
 ];
 
@@ -58,12 +58,7 @@ export function TeamMigrationItemsCard(props: { groupRef: string }) {
   return (
     <Table<EntityMigrationItem>
       title={`Open migration items (${value.length})`}
-      options={{
-        paging: value.length > 10,
-        pageSize: 10,
-        search: false,
-        padding: 'dense',
-      }}
+      options={denseOptions(value.length, 10, false)}
       columns={columns}
       data={value}
     />
