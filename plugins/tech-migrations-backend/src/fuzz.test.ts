@@ -10,6 +10,7 @@ import {
 } from '@internal/backend-test-utils';
 import { createRouter } from './router';
 import {
+  evaluate,
   startTechMigrations,
   storeDatabases,
 } from './__testUtils__/testBackend';
@@ -76,10 +77,7 @@ async function start(databaseId: Parameters<typeof databases.init>[0]) {
   const server = await startTechMigrations({
     knex: await databases.init(databaseId),
   });
-  await request(server)
-    .post('/api/tech-migrations/evaluate')
-    .set('Authorization', service)
-    .expect(200);
+  await evaluate(request(server), service).expect(200);
   return server;
 }
 

@@ -8,7 +8,7 @@ import {
   portalPolicyConfig,
   portalPolicyFeatures,
 } from '@internal/backend-test-utils';
-import { startTechMigrations } from './__testUtils__/testBackend';
+import { evaluate, startTechMigrations } from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -51,11 +51,9 @@ describe('tech-migrations writes under the portal policy', () => {
       name: 'NotAllowedError',
       message: 'Pushing migration facts is not allowed',
     });
-    const evaluate = await api
-      .post('/api/tech-migrations/evaluate')
-      .set('Authorization', member);
-    expect(evaluate.status).toBe(403);
-    expect(evaluate.body.error.name).toBe('NotAllowedError');
+    const refused = await evaluate(api, member);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.name).toBe('NotAllowedError');
   });
 
   it.each([
@@ -63,10 +61,7 @@ describe('tech-migrations writes under the portal policy', () => {
     ['a service principal (the CI token)', ci],
   ])('lets %s evaluate and push facts', async (_who, authorization) => {
     const api = await policy();
-    await api
-      .post('/api/tech-migrations/evaluate')
-      .set('Authorization', authorization)
-      .expect(200);
+    await evaluate(api, authorization).expect(200);
     const push = await api
       .post('/api/tech-migrations/facts')
       .set('Authorization', authorization)
@@ -110,10 +105,7 @@ describe('tech-migrations reads are filtered by catalog read permission', () => 
 
   async function evaluated() {
     const api = await start([permissions.factory]);
-    await api
-      .post('/api/tech-migrations/evaluate')
-      .set('Authorization', ci)
-      .expect(200);
+    await evaluate(api, ci).expect(200);
     return api;
   }
 

@@ -2,6 +2,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { NODE_22, PYTHON_3 } from './__fixtures__/fixtures';
 import {
+  evaluate,
   startTechMigrations,
   storeDatabases,
 } from './__testUtils__/testBackend';
@@ -33,10 +34,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     it('serves migrations, leaderboard and burn-up after an evaluation', async () => {
       const { api, user } = await start(databaseId);
-      await api
-        .post('/api/tech-migrations/evaluate')
-        .set('Authorization', user)
-        .expect(200);
+      await evaluate(api, user).expect(200);
 
       const list = await api
         .get('/api/tech-migrations/migrations')
@@ -79,10 +77,7 @@ describe.each(databases.eachSupportedId())(
 
     it('accepts facts from a service, re-evaluates, and rejects bad payloads storing nothing', async () => {
       const { api, user, service, knex } = await start(databaseId);
-      await api
-        .post('/api/tech-migrations/evaluate')
-        .set('Authorization', user)
-        .expect(200);
+      await evaluate(api, user).expect(200);
 
       const bad = await api
         .post('/api/tech-migrations/facts')

@@ -7,6 +7,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { OrgModel } from '@internal/plugin-org-model-common';
 import { Knex } from 'knex';
+import request from 'supertest';
 import {
   definitionsDir,
   entities,
@@ -83,4 +84,14 @@ export async function migrationService(options: {
     now: options.now,
   });
   return { store, service };
+}
+
+/** An evaluation pass requested over HTTP as `authorization`. */
+export function evaluate(
+  api: ReturnType<typeof request>,
+  authorization: string,
+) {
+  return api
+    .post('/api/tech-migrations/evaluate')
+    .set('Authorization', authorization);
 }
