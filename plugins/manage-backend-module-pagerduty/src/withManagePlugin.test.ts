@@ -7,6 +7,7 @@ import {
 import { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- test only: runs the module inside the real plugin (newer upstream lint configs exclude *.test.* from this rule)
 import managePlugin from '@internal/plugin-manage-backend';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';

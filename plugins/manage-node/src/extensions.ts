@@ -13,13 +13,19 @@ import {
 export interface KpiProvider {
   /** Unique and stable: names the scheduled task and the samples' source. */
   id: string;
+  /** When `collect` runs; the plugin runs it once across all replicas. */
   schedule: SchedulerServiceTaskScheduleDefinition;
   /** Samples in the push API's shape: `{ entityRef, kpi, period: 'YYYY-MM', value }`. */
   collect(): Promise<unknown[]>;
 }
 
-/** @public */
+/**
+ * What a module gets from {@link manageKpiProvidersExtensionPoint}.
+ *
+ * @public
+ */
 export interface ManageKpiProvidersExtensionPoint {
+  /** Adds providers; the plugin schedules each one when it starts. */
   addProvider(...providers: KpiProvider[]): void;
 }
 
