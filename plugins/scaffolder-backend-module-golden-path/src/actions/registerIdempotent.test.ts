@@ -59,6 +59,20 @@ describe('catalog:register:idempotent', () => {
     return { ctx, logger };
   }
 
+  /** The action's outputs name the component and its URL, and the checkpoint holds the component's ref. */
+  function expectRegisteredAndCheckpointed(
+    ctx: ReturnType<typeof context>['ctx'],
+  ) {
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/demo-svc',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('catalogInfoUrl', url);
+    expect([...checkpoints.entries()]).toEqual([
+      [`catalog-register.${url}`, 'component:default/demo-svc'],
+    ]);
+  }
+
   const realAdds = () =>
     catalog.addLocation.mock.calls.filter(([request]) => !request.dryRun);
 
@@ -73,14 +87,7 @@ describe('catalog:register:idempotent', () => {
       ],
       [{ type: 'url', target: url }, { credentials: mockCredentials.user() }],
     ]);
-    expect(ctx.output).toHaveBeenCalledWith(
-      'entityRef',
-      'component:default/demo-svc',
-    );
-    expect(ctx.output).toHaveBeenCalledWith('catalogInfoUrl', url);
-    expect([...checkpoints.entries()]).toEqual([
-      [`catalog-register.${url}`, 'component:default/demo-svc'],
-    ]);
+    expectRegisteredAndCheckpointed(ctx);
   });
 
   it('registers nothing new when a re-run of the task finds its checkpoint', async () => {
@@ -229,14 +236,7 @@ describe('catalog:register:idempotent', () => {
       expect(logger.info).toHaveBeenCalledWith(
         `${url} is already registered (location loc-1)`,
       );
-      expect(ctx.output).toHaveBeenCalledWith(
-        'entityRef',
-        'component:default/demo-svc',
-      );
-      expect(ctx.output).toHaveBeenCalledWith('catalogInfoUrl', url);
-      expect([...checkpoints.entries()]).toEqual([
-        [`catalog-register.${url}`, 'component:default/demo-svc'],
-      ]);
+      expectRegisteredAndCheckpointed(ctx);
     });
 
     it('a third run after the checkpoint was saved asks the catalog nothing and still has one location', async () => {
