@@ -288,15 +288,34 @@ describe.each(databases.eachSupportedId())(
 
 describe('healthOf', () => {
   const base = { startDate: '2026-01-01', targetDate: '2026-12-31' };
-  it('is done, overdue, on track or at risk from the trend', () => {
-    expect(
-      healthOf({ ...base, today: '2026-06-01', remaining: 0, history: [] })
-        .health,
-    ).toBe('done');
-    expect(
-      healthOf({ ...base, today: '2027-01-02', remaining: 3, history: [] })
-        .health,
-    ).toBe('overdue');
+  it.each([
+    ['done with nothing remaining', '2026-06-01', 0, [], 'done'],
+    ['overdue past the target', '2027-01-02', 3, [], 'overdue'],
+    [
+      'at risk with no progress over the window',
+      '2026-06-11',
+      20,
+      [
+        { day: '2026-06-01', done: 10 },
+        { day: '2026-06-11', done: 10 },
+      ],
+      'atRisk',
+    ],
+    // The trend runs from the start date: 1 done in 151 days, 5 left: too slow.
+    [
+      'at risk from one day of history too slow since the start',
+      '2026-06-01',
+      5,
+      [{ day: '2026-06-01', done: 1 }],
+      'atRisk',
+    ],
+  ])('is %s', (_case, today, remaining, history, health) => {
+    expect(healthOf({ ...base, today, remaining, history }).health).toBe(
+      health,
+    );
+  });
+
+  it('is on track, with the projected date, when the trend ends before the target', () => {
     // 10 done in 10 days, 20 left: 20 more days, well before the target.
     expect(
       healthOf({
@@ -309,27 +328,6 @@ describe('healthOf', () => {
         ],
       }),
     ).toEqual({ health: 'onTrack', projectedDate: '2026-07-01' });
-    // No progress over the window.
-    expect(
-      healthOf({
-        ...base,
-        today: '2026-06-11',
-        remaining: 20,
-        history: [
-          { day: '2026-06-01', done: 10 },
-          { day: '2026-06-11', done: 10 },
-        ],
-      }).health,
-    ).toBe('atRisk');
-    // One day of history: the trend runs from the start date; 1 done in 151 days, 5 left: too slow.
-    expect(
-      healthOf({
-        ...base,
-        today: '2026-06-01',
-        remaining: 5,
-        history: [{ day: '2026-06-01', done: 1 }],
-      }).health,
-    ).toBe('atRisk');
   });
 });
 
