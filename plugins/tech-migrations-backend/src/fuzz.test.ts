@@ -11,6 +11,7 @@ import {
 import { createRouter } from './router';
 import {
   evaluate,
+  pushFacts,
   startTechMigrations,
   storeDatabases,
 } from './__testUtils__/testBackend';
@@ -123,17 +124,14 @@ describe.each(databases.eachSupportedId())(
     it('names what is wrong with an over-long or NUL-carrying ref or id (400)', async () => {
       const server = await start(id);
       const api = request(server);
-      const long = await api
-        .post('/api/tech-migrations/facts')
-        .set('Authorization', service)
-        .send({
-          entities: [
-            {
-              entityRef: `component:default/${'x'.repeat(300)}`,
-              facts: { nodeVersion: '22' },
-            },
-          ],
-        });
+      const long = await pushFacts(api, service, {
+        entities: [
+          {
+            entityRef: `component:default/${'x'.repeat(300)}`,
+            facts: { nodeVersion: '22' },
+          },
+        ],
+      });
       expect(long.status).toBe(400);
       expect(long.body.error.message).toMatch(
         /255 .* at "entities\[0\]\.entityRef"/,

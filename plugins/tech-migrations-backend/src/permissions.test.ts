@@ -8,7 +8,11 @@ import {
   portalPolicyConfig,
   portalPolicyFeatures,
 } from '@internal/backend-test-utils';
-import { evaluate, startTechMigrations } from './__testUtils__/testBackend';
+import {
+  evaluate,
+  pushFacts,
+  startTechMigrations,
+} from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -42,10 +46,7 @@ describe('tech-migrations writes under the portal policy', () => {
 
   it('refuses fact pushes and evaluation to a user who is not an admin with 403', async () => {
     const api = await policy();
-    const push = await api
-      .post('/api/tech-migrations/facts')
-      .set('Authorization', member)
-      .send(facts);
+    const push = await pushFacts(api, member, facts);
     expect(push.status).toBe(403);
     expect(push.body.error).toMatchObject({
       name: 'NotAllowedError',
@@ -62,10 +63,7 @@ describe('tech-migrations writes under the portal policy', () => {
   ])('lets %s evaluate and push facts', async (_who, authorization) => {
     const api = await policy();
     await evaluate(api, authorization).expect(200);
-    const push = await api
-      .post('/api/tech-migrations/facts')
-      .set('Authorization', authorization)
-      .send(facts);
+    const push = await pushFacts(api, authorization, facts);
     expect(push.status).toBe(200);
     expect(push.body).toEqual({ stored: 1, reevaluated: 1 });
   });

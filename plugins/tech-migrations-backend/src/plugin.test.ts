@@ -3,6 +3,7 @@ import request from 'supertest';
 import { NODE_22, PYTHON_3 } from './__fixtures__/fixtures';
 import {
   evaluate,
+  pushFacts,
   startTechMigrations,
   storeDatabases,
 } from './__testUtils__/testBackend';
@@ -79,19 +80,15 @@ describe.each(databases.eachSupportedId())(
       const { api, user, service, knex } = await start(databaseId);
       await evaluate(api, user).expect(200);
 
-      const bad = await api
-        .post('/api/tech-migrations/facts')
-        .set('Authorization', service)
-        .send({
-          entities: [
-            {
-              entityRef: 'component:default/checkout-web',
-              facts: { nodeVersion: '22' },
-            },
-            { entityRef: 'not a ref', facts: { 'bad name!': 1 } },
-          ],
-        })
-        .expect(400);
+      const bad = await pushFacts(api, service, {
+        entities: [
+          {
+            entityRef: 'component:default/checkout-web',
+            facts: { nodeVersion: '22' },
+          },
+          { entityRef: 'not a ref', facts: { 'bad name!': 1 } },
+        ],
+      }).expect(400);
       expect(bad.body.error.name).toBe('InputError');
       expect(bad.body.error.message).toContain(
         `'not a ref' is not an entity ref (kind:namespace/name) at "entities[1].entityRef"`,
@@ -100,11 +97,10 @@ describe.each(databases.eachSupportedId())(
         'at "entities[1].facts.bad name!"',
       );
 
-      const extra = await api
-        .post('/api/tech-migrations/facts')
-        .set('Authorization', service)
-        .send({ entities: [], source: 'ci' })
-        .expect(400);
+      const extra = await pushFacts(api, service, {
+        entities: [],
+        source: 'ci',
+      }).expect(400);
       expect(extra.body.error.message).toContain(
         "Unrecognized key(s) in object: 'source'",
       );
@@ -112,39 +108,31 @@ describe.each(databases.eachSupportedId())(
         'needs at least one entity at "entities"',
       );
 
-      const unknown = await api
-        .post('/api/tech-migrations/facts')
-        .set('Authorization', service)
-        .send({
-          entities: [
-            {
-              entityRef: 'component:default/checkout-web',
-              facts: { nodeVersion: '22' },
-            },
-            {
-              entityRef: 'component:default/ghost',
-              facts: { nodeVersion: '22' },
-            },
-          ],
-        })
-        .expect(400);
+      const unknown = await pushFacts(api, service, {
+        entities: [
+          {
+            entityRef: 'component:default/checkout-web',
+            facts: { nodeVersion: '22' },
+          },
+          {
+            entityRef: 'component:default/ghost',
+            facts: { nodeVersion: '22' },
+          },
+        ],
+      }).expect(400);
       expect(unknown.body.error.message).toContain(
         'not in the catalog: component:default/ghost',
       );
       expect(await knex('tm_facts')).toHaveLength(0);
 
-      const ok = await api
-        .post('/api/tech-migrations/facts')
-        .set('Authorization', service)
-        .send({
-          entities: [
-            {
-              entityRef: 'component:default/checkout-web',
-              facts: { nodeVersion: '22' },
-            },
-          ],
-        })
-        .expect(200);
+      const ok = await pushFacts(api, service, {
+        entities: [
+          {
+            entityRef: 'component:default/checkout-web',
+            facts: { nodeVersion: '22' },
+          },
+        ],
+      }).expect(200);
       expect(ok.body).toEqual({ stored: 1, reevaluated: 1 });
       const card = await api
         .get('/api/tech-migrations/entity')

@@ -95,3 +95,15 @@ export function evaluate(
     .post('/api/tech-migrations/evaluate')
     .set('Authorization', authorization);
 }
+
+/** A push of CI facts (`POST /facts`) with `body`, as `authorization`. */
+export function pushFacts(
+  api: ReturnType<typeof request>,
+  authorization: string,
+  body: object,
+) {
+  return api
+    .post('/api/tech-migrations/facts')
+    .set('Authorization', authorization)
+    .send(body);
+}
