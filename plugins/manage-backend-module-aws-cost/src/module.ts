@@ -1,13 +1,6 @@
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
-import {
-  coreServices,
-  createBackendModule,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-} from '@backstage/backend-plugin-api';
-import { manageKpiProvidersExtensionPoint } from '@internal/plugin-manage-node';
+import { createKpiProviderModule } from '@internal/plugin-manage-node';
 import { AwsCostKpiProvider } from './AwsCostKpiProvider';
-
-const CONFIG_KEY = 'manage.providers.awsCost';
 
 /**
  * Adds the AWS Cost Explorer provider (KPI `cloud-cost`) to the manage plugin, when `manage.providers.awsCost`
@@ -15,41 +8,22 @@ const CONFIG_KEY = 'manage.providers.awsCost';
  *
  * @public
  */
-export const manageModuleAwsCost = createBackendModule({
-  pluginId: 'manage',
+export const manageModuleAwsCost = createKpiProviderModule({
   moduleId: 'aws-cost',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        providers: manageKpiProvidersExtensionPoint,
+  configKey: 'manage.providers.awsCost',
+  unconfiguredMessage: 'no cloud cost is read from AWS',
+  deps: {},
+  createProvider: ({ config, schedule, logger }) =>
+    new AwsCostKpiProvider(
+      new CostExplorerClient({
+        region: config.getOptionalString('region') ?? 'us-east-1',
+      }),
+      {
+        tagKey: config.getString('tagKey'),
+        metric: config.getOptionalString('metric') ?? 'UnblendedCost',
+        months: config.getOptionalNumber('months') ?? 3,
+        schedule,
       },
-      async init({ config, logger, providers }) {
-        const conf = config.getOptionalConfig(CONFIG_KEY);
-        if (!conf) {
-          logger.info(
-            `${CONFIG_KEY} is not configured: no cloud cost is read from AWS`,
-          );
-          return;
-        }
-        providers.addProvider(
-          new AwsCostKpiProvider(
-            new CostExplorerClient({
-              region: conf.getOptionalString('region') ?? 'us-east-1',
-            }),
-            {
-              tagKey: conf.getString('tagKey'),
-              metric: conf.getOptionalString('metric') ?? 'UnblendedCost',
-              months: conf.getOptionalNumber('months') ?? 3,
-              schedule: readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                conf.getConfig('schedule'),
-              ),
-            },
-            logger,
-          ),
-        );
-      },
-    });
-  },
+      logger,
+    ),
 });

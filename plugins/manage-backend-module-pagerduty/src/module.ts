@@ -1,11 +1,7 @@
-import {
-  coreServices,
-  createBackendModule,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-} from '@backstage/backend-plugin-api';
+import { coreServices } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { manageKpiProvidersExtensionPoint } from '@internal/plugin-manage-node';
+import { createKpiProviderModule } from '@internal/plugin-manage-node';
 import { PagerDutyKpiProvider } from './PagerDutyKpiProvider';
 
 const CONFIG_KEY = 'manage.providers.pagerduty';
@@ -16,52 +12,32 @@ const CONFIG_KEY = 'manage.providers.pagerduty';
  *
  * @public
  */
-export const manageModulePagerDuty = createBackendModule({
-  pluginId: 'manage',
+export const manageModulePagerDuty = createKpiProviderModule({
   moduleId: 'pagerduty',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        auth: coreServices.auth,
-        catalog: catalogServiceRef,
-        providers: manageKpiProvidersExtensionPoint,
+  configKey: CONFIG_KEY,
+  unconfiguredMessage: 'no incidents are read from PagerDuty',
+  deps: { auth: coreServices.auth, catalog: catalogServiceRef },
+  createProvider({ config, schedule, logger, deps: { auth, catalog } }) {
+    const months = config.getOptionalNumber('months') ?? 3;
+    if (!Number.isInteger(months) || months < 1 || months > 6) {
+      // PagerDuty's GET /incidents refuses a since/until range over 6 months.
+      throw new InputError(
+        `${CONFIG_KEY}.months must be a whole number from 1 to 6, got ${months}`,
+      );
+    }
+    return new PagerDutyKpiProvider(
+      {
+        token: config.getString('token'),
+        baseUrl: (
+          config.getOptionalString('baseUrl') ?? 'https://api.pagerduty.com'
+        ).replace(/\/+$/, ''),
+        months,
+        maxRetries: 3,
+        schedule,
       },
-      async init({ config, logger, auth, catalog, providers }) {
-        const conf = config.getOptionalConfig(CONFIG_KEY);
-        if (!conf) {
-          logger.info(
-            `${CONFIG_KEY} is not configured: no incidents are read from PagerDuty`,
-          );
-          return;
-        }
-        const months = conf.getOptionalNumber('months') ?? 3;
-        if (!Number.isInteger(months) || months < 1 || months > 6) {
-          // PagerDuty's GET /incidents refuses a since/until range over 6 months.
-          throw new InputError(
-            `${CONFIG_KEY}.months must be a whole number from 1 to 6, got ${months}`,
-          );
-        }
-        providers.addProvider(
-          new PagerDutyKpiProvider(
-            {
-              token: conf.getString('token'),
-              baseUrl: (
-                conf.getOptionalString('baseUrl') ?? 'https://api.pagerduty.com'
-              ).replace(/\/+$/, ''),
-              months,
-              maxRetries: 3,
-              schedule: readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                conf.getConfig('schedule'),
-              ),
-            },
-            catalog,
-            auth,
-            logger,
-          ),
-        );
-      },
-    });
+      catalog,
+      auth,
+      logger,
+    );
   },
 });

@@ -10,3 +10,8 @@ export {
   type ManageKpiProvidersExtensionPoint,
 } from './extensions';
 export { entitiesByAnnotation } from './entitiesByAnnotation';
+export {
+  createKpiProviderModule,
+  type KpiProviderModuleContext,
+  type KpiProviderModuleOptions,
+} from './createKpiProviderModule';

@@ -1,0 +1,6 @@
+/**
+ * Test helpers for modules of the manage plugin.
+ *
+ * @packageDocumentation
+ */
+export { recordingManagePlugin } from './recordingManagePlugin';
