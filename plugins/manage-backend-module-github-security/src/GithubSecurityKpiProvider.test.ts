@@ -11,25 +11,14 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { annotatedComponent } from '@internal/plugin-manage-node/testUtils';
 import { GithubSecurityKpiProvider } from './GithubSecurityKpiProvider';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
 const API = 'https://api.github.com';
-const component = (name: string, slug?: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    annotations: slug ? { 'github.com/project-slug': slug } : {},
-  },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team-a',
-    lifecycle: 'production',
-  },
-});
+const component = annotatedComponent('github.com/project-slug');
 
 // The documented alert shapes, trimmed to the fields that matter.
 const dependabotAlert = (n: number, severity: string) => ({

@@ -2,29 +2,17 @@ import {
   mockServices,
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { annotatedComponent } from '@internal/plugin-manage-node/testUtils';
 import { PagerDutyKpiProvider } from './PagerDutyKpiProvider';
 
 const server = setupServer();
 registerMswTestHooks(server);
 
 const BASE = 'https://api.pagerduty.test';
-const component = (name: string, serviceId?: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    annotations: serviceId ? { 'pagerduty.com/service-id': serviceId } : {},
-  },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team-a',
-    lifecycle: 'production',
-  },
-});
+const component = annotatedComponent('pagerduty.com/service-id');
 
 // PagerDuty's incident object (the fields read here), as GET /incidents documents it.
 const incident = (

@@ -1,18 +1,10 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { entitiesByAnnotation } from './entitiesByAnnotation';
+import { annotatedComponent } from './testUtils';
 
 const ANNOTATION = 'example.com/id';
-const component = (name: string, value?: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    ...(value !== undefined && { annotations: { [ANNOTATION]: value } }),
-  },
-  spec: {},
-});
+const component = annotatedComponent(ANNOTATION);
 
 describe('entitiesByAnnotation', () => {
   it('returns annotated entities with the trimmed value, sorted by ref, blank values left out', async () => {

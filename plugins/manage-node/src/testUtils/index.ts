@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { recordingManagePlugin } from './recordingManagePlugin';
+export { annotatedComponent } from './annotatedComponent';
