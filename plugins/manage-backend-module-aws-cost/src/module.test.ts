@@ -1,18 +1,12 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import { recordingManagePlugin } from '@internal/plugin-manage-node/testUtils';
 import { manageModuleAwsCost } from './module';
 
 // The providers the module adds to a stand-in manage plugin, given `manage.providers.awsCost`.
 async function providersAdded(awsCost?: object) {
-  const manage = recordingManagePlugin();
+  const manage = recordingManagePlugin({ providers: awsCost && { awsCost } });
   await startTestBackend({
-    features: [
-      manage.feature,
-      manageModuleAwsCost,
-      mockServices.rootConfig.factory({
-        data: awsCost ? { manage: { providers: { awsCost } } } : {},
-      }),
-    ],
+    features: [...manage.features, manageModuleAwsCost],
   });
   return manage.added.map(p => [p.id, p.schedule.frequency]);
 }

@@ -1,21 +1,18 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { recordingManagePlugin } from '@internal/plugin-manage-node/testUtils';
 import { manageModuleGithubSecurity } from './module';
 
 // The providers the module adds to a stand-in manage plugin, given `manage.providers.githubSecurity`.
 async function providersAdded(githubSecurity?: object) {
-  const manage = recordingManagePlugin();
+  const manage = recordingManagePlugin({
+    providers: githubSecurity && { githubSecurity },
+  });
   await startTestBackend({
     features: [
-      manage.feature,
+      ...manage.features,
       manageModuleGithubSecurity,
       catalogServiceMock.factory(),
-      mockServices.rootConfig.factory({
-        data: githubSecurity
-          ? { manage: { providers: { githubSecurity } } }
-          : {},
-      }),
     ],
   });
   return manage.added.map(p => [p.id, p.schedule.frequency]);

@@ -1,19 +1,18 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { recordingManagePlugin } from '@internal/plugin-manage-node/testUtils';
 import { manageModulePagerDuty } from './module';
 
 // The providers the module adds to a stand-in manage plugin, given `manage.providers.pagerduty`.
 async function providersAdded(pagerduty?: object) {
-  const manage = recordingManagePlugin();
+  const manage = recordingManagePlugin({
+    providers: pagerduty && { pagerduty },
+  });
   await startTestBackend({
     features: [
-      manage.feature,
+      ...manage.features,
       manageModulePagerDuty,
       catalogServiceMock.factory(),
-      mockServices.rootConfig.factory({
-        data: pagerduty ? { manage: { providers: { pagerduty } } } : {},
-      }),
     ],
   });
   return manage.added.map(p => [p.id, p.schedule.frequency]);

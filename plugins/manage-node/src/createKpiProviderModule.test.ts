@@ -22,27 +22,19 @@ describe('createKpiProviderModule', () => {
   beforeEach(() => createProvider.mockClear());
 
   it('adds the provider built from its config, schedule and deps', async () => {
-    const { added, feature } = recordingManagePlugin();
-    await startTestBackend({
-      features: [
-        feature,
-        module,
-        mockServices.rootConfig.factory({
-          data: { manage: { providers: { test: { name: 'n', schedule } } } },
-        }),
-      ],
+    const { added, features } = recordingManagePlugin({
+      providers: { test: { name: 'n', schedule } },
     });
+    await startTestBackend({ features: [...features, module] });
     expect(added.map(p => [p.id, p.schedule.frequency])).toEqual([
       ['n-manage', { hours: 2 }],
     ]);
   });
 
   it('adds nothing and builds nothing without its config, saying why once', async () => {
-    const { added, feature } = recordingManagePlugin();
+    const { added, features } = recordingManagePlugin();
     const logger = mockServices.logger.mock();
-    await startTestBackend({
-      features: [feature, module, logger.factory],
-    });
+    await startTestBackend({ features: [...features, module, logger.factory] });
     expect(added).toEqual([]);
     expect(createProvider).not.toHaveBeenCalled();
     expect(logger.info).toHaveBeenCalledWith(
@@ -51,17 +43,11 @@ describe('createKpiProviderModule', () => {
   });
 
   it('refuses to start when the schedule is missing', async () => {
-    const { feature } = recordingManagePlugin();
+    const { features } = recordingManagePlugin({
+      providers: { test: { name: 'n' } },
+    });
     await expect(
-      startTestBackend({
-        features: [
-          feature,
-          module,
-          mockServices.rootConfig.factory({
-            data: { manage: { providers: { test: { name: 'n' } } } },
-          }),
-        ],
-      }),
+      startTestBackend({ features: [...features, module] }),
     ).rejects.toThrow(/schedule/);
   });
 });
