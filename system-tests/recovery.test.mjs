@@ -26,7 +26,11 @@ import {
   waitFor,
   waitReady,
 } from './lib/backend.mjs';
-import { apiClient, scaffolderBackend } from './lib/scaffolder-harness.mjs';
+import {
+  apiClient,
+  scaffolderBackend,
+  taskSubmitter,
+} from './lib/scaffolder-harness.mjs';
 
 const DATABASES = (process.env.RECOVERY_DATABASES ?? 'pg sqlite')
   .split(/[\s,]+/)
@@ -112,17 +116,7 @@ for (const db of DATABASES) {
         CRASH_TEMPLATE,
         'recovery-probe-none',
       ]);
-      const { token: publishToken } = await api(
-        token,
-        'GET',
-        '/api/scaffolder/local-git/publish-token',
-      );
-      const submit = (template, values) =>
-        api(token, 'POST', '/api/scaffolder/v2/tasks', {
-          templateRef: `template:default/${template}`,
-          values,
-          secrets: { publishToken },
-        }).then(r => r.id);
+      const submit = await taskSubmitter(api, token);
       plain = await submit('recovery-probe-none', {
         name: `probe-${db}-none`,
         waitSeconds: 45,

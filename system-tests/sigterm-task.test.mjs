@@ -25,7 +25,11 @@ import {
   waitFor,
   waitReady,
 } from './lib/backend.mjs';
-import { apiClient, scaffolderBackend } from './lib/scaffolder-harness.mjs';
+import {
+  apiClient,
+  scaffolderBackend,
+  taskSubmitter,
+} from './lib/scaffolder-harness.mjs';
 
 const CRASH_TEMPLATE = 'recovery-crash-probe';
 const WAIT_TEMPLATE = 'recovery-probe';
@@ -126,17 +130,7 @@ function slowRequest(seconds) {
 }
 
 test('SIGTERM while two tasks run: the process exits 0 and neither task is failed', async t => {
-  const { token: publishToken } = await api(
-    token,
-    'GET',
-    '/api/scaffolder/local-git/publish-token',
-  );
-  const submit = (template, values) =>
-    api(token, 'POST', '/api/scaffolder/v2/tasks', {
-      templateRef: `template:default/${template}`,
-      values,
-      secrets: { publishToken },
-    }).then(r => r.id);
+  const submit = await taskSubmitter(api, token);
   tasks.wait = await submit(WAIT_TEMPLATE, {
     name: 'sigterm-wait',
     waitSeconds: WAIT_SECONDS,

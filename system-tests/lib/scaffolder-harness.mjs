@@ -40,6 +40,24 @@ export function apiClient(base) {
 }
 
 /**
+ * `submit(template, values)` → task id: template runs as the caller of `token`, with a local-git publish token as
+ * their secret, as the app's form decorator sets it.
+ */
+export async function taskSubmitter(api, token) {
+  const { token: publishToken } = await api(
+    token,
+    'GET',
+    '/api/scaffolder/local-git/publish-token',
+  );
+  return (template, values) =>
+    api(token, 'POST', '/api/scaffolder/v2/tasks', {
+      templateRef: `template:default/${template}`,
+      values,
+      secrets: { publishToken },
+    }).then(r => r.id);
+}
+
+/**
  * Prepares a data folder (and, for `db: 'pg'`, a database on the local PostgreSQL) and a config override for a
  * backend on `port` (default: a free port; the harness's `base` and `port` say which); `start(name)` starts it (again, after a kill: same data), `cleanup()` removes everything.
  * `replicaOf: <another harness>` makes a second replica on its own port that shares the other's data folder and
