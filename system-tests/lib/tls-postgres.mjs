@@ -32,8 +32,8 @@ function postgresBin() {
 const openssl = (dir, args) =>
   execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 
-/** A certificate authority: `ca.pem` and its key in `dir`. */
-function makeCa(dir, name) {
+/** A self-signed certificate `<name>.pem` and its key `<name>.key` in `dir` (a CA, or a server nobody vouches for). */
+function selfSigned(dir, name, subject, extraArgs = []) {
   openssl(dir, [
     'req',
     '-x509',
@@ -43,12 +43,18 @@ function makeCa(dir, name) {
     '-days',
     '2',
     '-subj',
-    `/CN=${name}`,
+    subject,
+    ...extraArgs,
     '-keyout',
     `${name}.key`,
     '-out',
     `${name}.pem`,
   ]);
+}
+
+/** A certificate authority: `<name>.pem` and its key in `dir`. */
+function makeCa(dir, name) {
+  selfSigned(dir, name, `/CN=${name}`);
   return path.join(dir, `${name}.pem`);
 }
 
@@ -90,23 +96,7 @@ function makeServerCert(dir, name, ca) {
       cert,
     ]);
   } else {
-    openssl(dir, [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      SAN,
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]);
+    selfSigned(dir, name, '/CN=127.0.0.1', ['-addext', SAN]);
   }
   return { key: path.join(dir, key), cert: path.join(dir, cert) };
 }
