@@ -1,5 +1,17 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 
+/** A duration as app-config writes it (`{ hours: 48 }`), the fields of @backstage/types' HumanDuration. */
+type HumanDuration = {
+  years?: number;
+  months?: number;
+  weeks?: number;
+  days?: number;
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+  milliseconds?: number;
+};
+
 export interface Config {
   manage?: {
     /**
@@ -21,5 +33,28 @@ export interface Config {
       /** Default: hourly, first run 5 seconds after start. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     }>;
+    /**
+     * When a KPI source's numbers count as stale (the tiles warn; the summary's `sources[].state`). A source whose
+     * last run or push failed is `failed` whatever its age.
+     */
+    freshness?: {
+      /**
+       * A scheduled source (provider or kpiSources file) is stale when its last success is older than this many times
+       * its schedule's frequency. Default 3.
+       */
+      staleFactor?: number;
+      /**
+       * For pushed KPIs (`POST /api/manage/kpis`, one source per caller) and for scheduled sources without a fixed
+       * frequency (cron, manual): stale when the last success is older. A HumanDuration or ISO 8601 duration.
+       * Default 48 hours.
+       */
+      staleAfter?: HumanDuration | string;
+      /** Per-source thresholds, overriding the two above. */
+      sources?: Array<{
+        /** The source id: a provider's or file's id, or `push:<principal>`, e.g. `push:external:ci`. */
+        id: string;
+        staleAfter: HumanDuration | string;
+      }>;
+    };
   };
 }

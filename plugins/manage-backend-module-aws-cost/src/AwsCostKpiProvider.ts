@@ -28,6 +28,7 @@ export interface AwsCostOptions {
  */
 export class AwsCostKpiProvider implements KpiProvider {
   readonly id = 'aws-cost';
+  readonly kpis = ['cloud-cost'];
   readonly schedule: SchedulerServiceTaskScheduleDefinition;
 
   constructor(

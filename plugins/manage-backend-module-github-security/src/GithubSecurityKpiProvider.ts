@@ -28,6 +28,12 @@ type Counts = Record<Severity, number>;
  */
 export class GithubSecurityKpiProvider implements KpiProvider {
   readonly id = 'github-security';
+  readonly kpis = [
+    'security-issues-critical',
+    'security-issues-high',
+    'security-issues-medium',
+    'security-issues-low',
+  ];
 
   constructor(
     readonly schedule: SchedulerServiceTaskScheduleDefinition,

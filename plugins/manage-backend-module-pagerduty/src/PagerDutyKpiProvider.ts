@@ -46,6 +46,7 @@ const MAX_RETRY_AFTER_SECONDS = 60;
  */
 export class PagerDutyKpiProvider implements KpiProvider {
   readonly id = 'pagerduty';
+  readonly kpis = ['incidents', 'incident-repair-minutes'];
   readonly schedule: SchedulerServiceTaskScheduleDefinition;
 
   constructor(

@@ -16,6 +16,7 @@ import { createRouter } from './router';
 import { CatalogMirror } from './services/CatalogMirror';
 import { EntityVisibility } from './services/EntityVisibility';
 import { KpiIngestion } from './services/KpiIngestion';
+import { SourceFreshness } from './services/SourceFreshness';
 import { TeamSummaryService } from './services/TeamSummaryService';
 
 /**
@@ -73,18 +74,21 @@ export const managePlugin = createBackendPlugin({
           },
         });
 
-        for (const provider of [
-          ...SampleFileKpiProvider.fromConfig(config, deps.urlReader),
-          ...providers,
-        ]) {
+        const files = SampleFileKpiProvider.fromConfig(config, deps.urlReader);
+        const freshness = SourceFreshness.fromConfig(
+          config,
+          [
+            ...files.map(f => ({ ...f, kind: 'file' as const })),
+            ...providers.map(p => ({ ...p, kind: 'provider' as const })),
+          ],
+          store,
+        );
+        for (const provider of [...files, ...providers]) {
           await scheduler.scheduleTask({
             id: `manage-kpi-provider:${provider.id}`,
             ...provider.schedule,
             fn: async () => {
-              const result = await ingestion.ingest(
-                { samples: await provider.collect() },
-                provider.id,
-              );
+              const result = await ingestion.collect(provider);
               logger.info(
                 `KPI provider ${provider.id} stored ${result.stored} samples`,
               );
@@ -111,6 +115,7 @@ export const managePlugin = createBackendPlugin({
               store,
               new EntityVisibility(deps.permissions),
               org,
+              freshness,
             ),
           }),
         );

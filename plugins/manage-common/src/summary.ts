@@ -1,4 +1,4 @@
-import { SecuritySeverity } from './kpis';
+import { KpiName, SecuritySeverity } from './kpis';
 
 /** @public */
 export interface TeamInfo {
@@ -62,4 +62,37 @@ export interface TeamSummary {
   };
   /** Oldest first: the months with data among the 12 ending with the portal's newest month (TREND_PERIODS). */
   trend: KpiPeriodTotals[];
+  /** How fresh each KPI source is; a tile shows those whose `kpis` it displays. */
+  sources: KpiSourceFreshness[];
+}
+
+/**
+ * `fresh`: the last run (or push) succeeded within `staleAfterSeconds`. `stale`: it succeeded longer ago, or never
+ * yet. `failed`: the last run failed (its last good samples are still shown).
+ *
+ * @public
+ */
+export type KpiSourceState = 'fresh' | 'stale' | 'failed';
+
+/**
+ * How one KPI source last did: a provider, a sample file, or a caller pushing through `POST /api/manage/kpis`.
+ *
+ * @public
+ */
+export interface KpiSourceFreshness {
+  /** The samples' source: a provider or file id, or `push:<principal>` for pushes. */
+  id: string;
+  kind: 'provider' | 'file' | 'push';
+  /** The KPIs the source provides (declared, or stored by it so far). */
+  kpis: KpiName[];
+  /** ISO timestamps. */
+  lastSuccessAt?: string;
+  lastErrorAt?: string;
+  /** The last error's message only (no stack, no response bodies, credentials redacted). */
+  lastError?: string;
+  /** Samples stored by the last successful run or push. */
+  sampleCount: number;
+  /** Older successes are stale: the source's schedule × `manage.freshness.staleFactor`, or a configured duration. */
+  staleAfterSeconds: number;
+  state: KpiSourceState;
 }

@@ -15,6 +15,11 @@ export interface KpiProvider {
   id: string;
   /** When `collect` runs; the plugin runs it once across all replicas. */
   schedule: SchedulerServiceTaskScheduleDefinition;
+  /**
+   * The KPI names the provider reports (e.g. `['cloud-cost']`), so its tiles can warn about it even before its first
+   * successful run. Optional: the KPIs it has stored are known after that run anyway.
+   */
+  kpis?: string[];
   /** Samples in the push API's shape: `{ entityRef, kpi, period: 'YYYY-MM', value }`. */
   collect(): Promise<unknown[]>;
 }

@@ -34,6 +34,16 @@ export interface KpiTotalRow {
   total: number;
 }
 
+/** How a KPI source last did, as stored. */
+export interface KpiSourceRow {
+  sourceId: string;
+  lastSuccessAt?: Date;
+  lastErrorAt?: Date;
+  lastError?: string;
+  sampleCount: number;
+  kpis: string[];
+}
+
 /**
  * Persistence of the manage plugin: the mirror of owned entities and the KPI samples. The org itself (groups,
  * parents, titles) is not stored here: it comes from the org model (the org-model-node package).
@@ -68,10 +78,23 @@ export class ManageStore {
     });
   }
 
-  /** Upserts samples by (entity, KPI, month), all or nothing (in chunks: batchInsert cannot merge on conflict). */
-  async upsertSamples(samples: KpiSample[], source: string): Promise<void> {
-    const now = new Date();
+  /**
+   * Upserts samples by (entity, KPI, month), all or nothing (in chunks: batchInsert cannot merge on conflict), and
+   * records the source's success in the same transaction: a source's status never claims samples that were not stored.
+   */
+  async upsertSamples(
+    samples: KpiSample[],
+    source: string,
+    now: Date = new Date(),
+  ): Promise<void> {
     await this.knex.transaction(async trx => {
+      await this.recordSuccess(
+        trx,
+        source,
+        samples.map(s => s.kpi),
+        samples.length,
+        now,
+      );
       for (let i = 0; i < samples.length; i += CHUNK) {
         await trx('manage_kpi_samples')
           .insert(
@@ -88,6 +111,64 @@ export class ManageStore {
           .merge(['value', 'source', 'updated_at']);
       }
     });
+  }
+
+  /** A run or push that stored nothing (a provider with nothing to report) still counts as a success. */
+  async recordEmptySuccess(source: string, now: Date = new Date()) {
+    await this.recordSuccess(this.knex, source, [], 0, now);
+  }
+
+  /** The source's last error; its last success, sample count and samples stay as they were. */
+  async recordFailure(
+    source: string,
+    message: string,
+    now: Date = new Date(),
+  ): Promise<void> {
+    await this.knex('manage_kpi_sources')
+      .insert({ source_id: source, last_error_at: now, last_error: message })
+      .onConflict('source_id')
+      .merge(['last_error_at', 'last_error']);
+  }
+
+  /** Every source's status row (one per source: a handful, read whole). */
+  async listSources(): Promise<KpiSourceRow[]> {
+    const rows = await this.knex('manage_kpi_sources').select('*');
+    const date = (v: unknown) =>
+      v === null || v === undefined ? undefined : new Date(v as string);
+    return rows.map(r => ({
+      sourceId: r.source_id,
+      lastSuccessAt: date(r.last_success_at),
+      lastErrorAt: date(r.last_error_at),
+      lastError: r.last_error ?? undefined,
+      sampleCount: Number(r.sample_count),
+      kpis: JSON.parse(r.kpis),
+    }));
+  }
+
+  /** The KPIs a source stored are remembered across runs (a push may carry only some of them). */
+  private async recordSuccess(
+    db: Knex | Knex.Transaction,
+    source: string,
+    kpis: string[],
+    sampleCount: number,
+    now: Date,
+  ) {
+    const existing = await db('manage_kpi_sources')
+      .where('source_id', source)
+      .first('kpis');
+    const known = new Set<string>([
+      ...(existing ? (JSON.parse(existing.kpis) as string[]) : []),
+      ...kpis,
+    ]);
+    await db('manage_kpi_sources')
+      .insert({
+        source_id: source,
+        last_success_at: now,
+        sample_count: sampleCount,
+        kpis: JSON.stringify([...known].sort()),
+      })
+      .onConflict('source_id')
+      .merge(['last_success_at', 'sample_count', 'kpis']);
   }
 
   async countOwnedByKind(

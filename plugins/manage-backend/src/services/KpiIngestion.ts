@@ -1,7 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { kpiBatchSchema } from '@internal/plugin-manage-common';
 import { fromZodError } from 'zod-validation-error';
+import { KpiProvider } from '@internal/plugin-manage-node';
 import { ManageStore } from '../database/ManageStore';
+import { safeErrorMessage } from './errorMessage';
 import { monthBefore } from './months';
 
 export interface IngestionResult {
@@ -14,8 +16,47 @@ export interface IngestionResult {
 export class KpiIngestion {
   constructor(private readonly store: ManageStore) {}
 
+  /**
+   * One run of a provider. A run that throws, or returns samples the push API would refuse, stores nothing: the
+   * provider's last good samples stay, and its status records the error (other providers run on their own tasks).
+   */
+  async collect(provider: KpiProvider): Promise<IngestionResult> {
+    let samples: unknown[];
+    try {
+      samples = await provider.collect();
+    } catch (error) {
+      await this.recordFailure(provider.id, error);
+      throw error;
+    }
+    if (Array.isArray(samples) && samples.length === 0) {
+      // Nothing to report (e.g. no entity has the provider's annotation yet) is a successful run.
+      await this.store.recordEmptySuccess(provider.id);
+      return { stored: 0, unknownEntityRefs: [] };
+    }
+    return this.ingest({ samples }, provider.id);
+  }
+
   /** Validates the whole batch first, then stores it in one transaction: a bad sample stores nothing. */
   async ingest(payload: unknown, source: string): Promise<IngestionResult> {
+    try {
+      return await this.validateAndStore(payload, source);
+    } catch (error) {
+      await this.recordFailure(source, error);
+      throw error;
+    }
+  }
+
+  /** The error must reach the caller even when the database that would record it is what failed. */
+  private async recordFailure(source: string, error: unknown) {
+    await this.store
+      .recordFailure(source, safeErrorMessage(error))
+      .catch(() => {});
+  }
+
+  private async validateAndStore(
+    payload: unknown,
+    source: string,
+  ): Promise<IngestionResult> {
     const parsed = kpiBatchSchema.safeParse(payload);
     if (!parsed.success) {
       // Each issue with its field: `… at "samples[3].period"`.

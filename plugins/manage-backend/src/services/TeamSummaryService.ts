@@ -12,6 +12,7 @@ import { OrgModelService } from '@internal/plugin-org-model-node';
 import { KpiTotalRow, ManageStore, Visibility } from '../database/ManageStore';
 import { EntityVisibility } from './EntityVisibility';
 import { ServerTiming } from './ServerTiming';
+import { SourceFreshness } from './SourceFreshness';
 
 /** The most owned entities listed in one summary; counts and KPIs always cover all of them. */
 export const MAX_LISTED_ENTITIES = 1000;
@@ -25,6 +26,7 @@ export class TeamSummaryService {
     private readonly store: ManageStore,
     private readonly visibility: EntityVisibility,
     private readonly org: OrgModelService,
+    private readonly freshness: SourceFreshness,
   ) {}
 
   async getSummary(
@@ -96,6 +98,8 @@ export class TeamSummaryService {
         truncated: listed.length > MAX_LISTED_ENTITIES,
       },
       trend: toTrend(trendRows),
+      // The sources are global (a provider covers every team), a handful of rows read whole.
+      sources: await timing.measure('sources', () => this.freshness.list()),
     };
   }
 
