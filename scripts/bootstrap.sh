@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine that has only Node 20, npm and apt: a project-local Node 22 and yarn launcher,
-# Debian chromium for Playwright and redis-server for the system tests, and `yarn install --immutable` when the
-# lockfile or a manifest changed.
+# Debian chromium for Playwright and redis-server for the system tests, Debian's mkdocs unpacked into .tools/python for
+# TechDocs, and `yarn install --immutable` when the lockfile or a manifest changed.
 # Fast (well under a second) when everything is already in place.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -38,6 +38,58 @@ if [ "${BOOTSTRAP_REDIS:-0}" = 1 ] && [ ! -x /usr/bin/redis-server ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null
 fi
+
+# MkDocs for TechDocs' local generator (development: techdocs.generator.runIn: local runs `mkdocs` from PATH, and
+# env.sh puts .tools/bin first). PyPI is not reachable, so Debian's mkdocs, mkdocs-material and pymdown-extensions
+# and their Python dependencies are fetched with `apt-get download` and unpacked with `dpkg -x` into .tools/python
+# (nothing is installed system-wide); tools/mkdocs-techdocs-core provides the `techdocs-core` plugin. The stamp names
+# what was unpacked and the wrapper's version, so a change to either re-runs this step.
+MKDOCS_SET="mkdocs mkdocs-material python3-pymdownx wrapper-1"
+mkdocs_ready() { [ "$(cat "$TOOLS/python/.stamp" 2>/dev/null)" = "$MKDOCS_SET" ] && [ -x "$TOOLS/bin/mkdocs" ]; }
+if ! mkdocs_ready; then
+  exec 8>"$TOOLS/.python.lock"
+  flock 8
+fi
+if ! mkdocs_ready; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  if [ ! -x /usr/bin/python3 ]; then
+    echo "bootstrap: installing Debian python3 (runs mkdocs for TechDocs)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3 >/dev/null
+  fi
+  echo "bootstrap: unpacking Debian's mkdocs, mkdocs-material and pymdown-extensions into .tools/python (TechDocs)"
+  rm -rf "$TOOLS/python.new" && mkdir -p "$TOOLS/python.new/debs" "$TOOLS/bin"
+  # Every Python package in the closure, python3 itself excluded (the wrapper runs /usr/bin/python3).
+  closure() {
+    apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances \
+      mkdocs mkdocs-material python3-pymdownx 2>/dev/null |
+      grep -E '^(mkdocs|ghp-import|python3-)' | grep -v -E '^python3(-minimal)?$' | sort -u
+  }
+  # As root apt drops to its _apt user, which cannot write into .tools/; run the download as root instead.
+  download() {
+    local pkgs; pkgs=$(closure)
+    [ -n "$pkgs" ] && (cd "$TOOLS/python.new/debs" && apt-get download -qq -o APT::Sandbox::User="$(id -un)" $pkgs)
+  }
+  # A fresh machine has no package lists yet and old lists name versions the mirror no longer has: update, retry.
+  if ! download; then
+    $SUDO apt-get update -qq
+    download
+  fi
+  for deb in "$TOOLS"/python.new/debs/*.deb; do dpkg -x "$deb" "$TOOLS/python.new/root"; done
+  rm -rf "$TOOLS/python.new/debs"
+  echo "$MKDOCS_SET" >"$TOOLS/python.new/.stamp"
+  rm -rf "$TOOLS/python" && mv "$TOOLS/python.new" "$TOOLS/python"
+  cat >"$TOOLS/bin/mkdocs" <<'EOF'
+#!/bin/sh
+# Written by scripts/bootstrap.sh: Debian's mkdocs unpacked in .tools/python plus tools/mkdocs-techdocs-core.
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+LIB="$ROOT/.tools/python/root/usr"
+PYTHONPATH="$ROOT/tools/mkdocs-techdocs-core:$LIB/lib/python3/dist-packages:$LIB/share/mkdocs/themes${PYTHONPATH:+:$PYTHONPATH}" \
+  PYTHONNOUSERSITE=1 exec /usr/bin/python3 -m mkdocs "$@"
+EOF
+  chmod +x "$TOOLS/bin/mkdocs"
+fi
+exec 8>&-
 
 # Re-install only when yarn.lock or a workspace manifest is newer than the last successful install.
 stamp=node_modules/.bootstrap-stamp
