@@ -1,9 +1,10 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Cache } from './cache';
 import { Database } from './database';
 import { PortalService } from './service';
 import { StageConfig } from './stageConfig';
+import { TechDocsStorage } from './techdocs';
 
 /**
  * Every AwsSolutions finding the portal accepts, each with why (cdk-nag 3: CDK's own Validations acknowledgments,
@@ -22,9 +23,10 @@ export function suppressPortalFindings(
     database: Database;
     cache: Cache;
     portal: PortalService;
+    techdocs: TechDocsStorage;
   },
 ) {
-  const { stage, database, cache, portal } = parts;
+  const { stage, database, cache, portal, techdocs } = parts;
   acknowledge(database.cluster, [
     {
       id: 'AwsSolutions-RDS6',
@@ -86,5 +88,23 @@ export function suppressPortalFindings(
         'This bucket holds the load balancer access logs; logging the log bucket would need yet another bucket and adds no trail of value.',
     },
   ]);
-  void stack;
+  // The docs bucket's objects: each entity's site lives under its own prefix (<namespace>/<kind>/<name>/), and
+  // which entities exist is only known at publish time.
+  const docsObjects = `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(
+    techdocs.bucket.node.defaultChild as CfnElement,
+  )}.Arn>/*]`;
+  acknowledge(portal.taskDefinition.taskRole, [
+    {
+      id: docsObjects,
+      reason:
+        "s3:GetObject on every object of the TechDocs bucket only: the portal serves any entity's docs, each under its own <namespace>/<kind>/<name>/ prefix; no write action (src/portalStack.test.ts).",
+    },
+  ]);
+  acknowledge(techdocs.publisherRole, [
+    {
+      id: docsObjects,
+      reason:
+        "CI writes any entity's docs under its own prefix of the TechDocs bucket (put, delete stale pages, abort uploads), on no other bucket; only main branches of the stage organization may assume the role.",
+    },
+  ]);
 }

@@ -224,14 +224,34 @@ describe.each(STAGES)('%s stack', stage => {
     );
   });
 
-  it('gives the task role no permission, the execution role only its own resources', () => {
+  it('gives the task role read access to the TechDocs bucket alone, the execution role only its own resources', () => {
     const task = only(t, 'AWS::ECS::TaskDefinition').Properties;
     const taskRoleId = task.TaskRoleArn['Fn::GetAtt'][0];
     const attachedTo = (roleId: string) =>
       all(t, 'AWS::IAM::Policy').filter(p =>
         JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`),
       );
-    expect(attachedTo(taskRoleId)).toEqual([]);
+    const docs = logicalId(t, 'AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    expect(
+      attachedTo(taskRoleId).flatMap(
+        p => p.Properties.PolicyDocument.Statement,
+      ),
+    ).toEqual([
+      {
+        Action: 's3:ListBucket',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [docs, 'Arn'] },
+      },
+      {
+        Action: 's3:GetObject',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [docs, 'Arn'] }, '/*']],
+        },
+      },
+    ]);
     expect(
       t.findResources('AWS::IAM::Role')[taskRoleId].Properties
         .ManagedPolicyArns,
@@ -348,5 +368,143 @@ describe.each(STAGES)('%s stack', stage => {
         serviceSg,
       ]);
     }
+  });
+
+  describe('TechDocs', () => {
+    const docs = () =>
+      logicalId(t, 'AWS::S3::Bucket', {
+        VersioningConfiguration: { Status: 'Enabled' },
+      });
+    const docsArn = () => ({ 'Fn::GetAtt': [docs(), 'Arn'] });
+    const docsObjects = () => ({
+      'Fn::Join': ['', [docsArn(), '/*']],
+    });
+    const policiesOf = (roleId: string) =>
+      all(t, 'AWS::IAM::Policy').filter(p =>
+        JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`),
+      );
+    const actionsOf = (roleId: string) =>
+      policiesOf(roleId)
+        .flatMap(p => p.Properties.PolicyDocument.Statement)
+        .flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+    const publisherId = () =>
+      logicalId(t, 'AWS::IAM::Role', {
+        RoleName: `developer-portal-${stage}-techdocs-publisher`,
+      });
+
+    it('keeps the docs in a private bucket: encrypted, TLS only, versioned, access logged, kept on stack deletion', () => {
+      const bucket = t.findResources('AWS::S3::Bucket')[docs()];
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: {
+          Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+        },
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+              NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+              Status: 'Enabled',
+            },
+          ],
+        },
+        LoggingConfiguration: { LogFilePrefix: 's3/techdocs/' },
+      });
+      t.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: docs() },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('lets the portal read the bucket and never write it (no s3:PutObject, no s3:DeleteObject)', () => {
+      const task = only(t, 'AWS::ECS::TaskDefinition').Properties;
+      const taskRoleId = task.TaskRoleArn['Fn::GetAtt'][0];
+      const actions = actionsOf(taskRoleId);
+      expect(actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+      expect(actions).not.toContain('s3:PutObject');
+      expect(actions.filter(a => /Put|Delete|\*/.test(a))).toEqual([]);
+      // Nor through the bucket policy: it only denies plain HTTP.
+      const bucketPolicy = only(t, 'AWS::S3::BucketPolicy', {
+        Bucket: { Ref: docs() },
+      }).Properties.PolicyDocument.Statement;
+      expect(bucketPolicy.map((s: { Effect: string }) => s.Effect)).toEqual([
+        'Deny',
+      ]);
+    });
+
+    it('tells the container which bucket and region to read (app-config.production.yaml)', () => {
+      const env = Object.fromEntries(
+        (
+          container(stage).Environment as { Name: string; Value: unknown }[]
+        ).map(e => [e.Name, e.Value]),
+      );
+      expect(env.TECHDOCS_S3_BUCKET).toEqual({ Ref: docs() });
+      expect(env.TECHDOCS_S3_REGION).toBe(config.region);
+      expect(backend.requiredEnvironment).toEqual(
+        expect.arrayContaining(['TECHDOCS_S3_BUCKET', 'TECHDOCS_S3_REGION']),
+      );
+    });
+
+    it('lets CI publish through its own role: GitHub OIDC from main branches of the stage organization, writes to this bucket only', () => {
+      const role = t.findResources('AWS::IAM::Role')[publisherId()].Properties;
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Effect: 'Allow',
+          Principal: {
+            Federated: `arn:aws:iam::${config.account}:oidc-provider/token.actions.githubusercontent.com`,
+          },
+          Condition: {
+            StringEquals: {
+              'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            },
+            StringLike: {
+              'token.actions.githubusercontent.com:sub': `repo:${config.githubOrg}/*:ref:refs/heads/main`,
+            },
+          },
+        },
+      ]);
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      expect(
+        policiesOf(publisherId()).flatMap(
+          p => p.Properties.PolicyDocument.Statement,
+        ),
+      ).toEqual([
+        { Action: 's3:ListBucket', Effect: 'Allow', Resource: docsArn() },
+        {
+          Action: [
+            's3:AbortMultipartUpload',
+            's3:DeleteObject',
+            's3:PutObject',
+          ],
+          Effect: 'Allow',
+          Resource: docsObjects(),
+        },
+      ]);
+      // What a repository's workflow needs, as stack outputs.
+      t.hasOutput('TechDocsBucket', { Value: { Ref: docs() } });
+      t.hasOutput('TechDocsPublisherRoleArn', {
+        Value: { 'Fn::GetAtt': [publisherId(), 'Arn'] },
+      });
+    });
   });
 });

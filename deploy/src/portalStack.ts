@@ -10,6 +10,7 @@ import { Database } from './database';
 import { Network } from './network';
 import { suppressPortalFindings } from './nagSuppressions';
 import { PortalService } from './service';
+import { TechDocsStorage } from './techdocs';
 import { RegistryConfig, StageConfig } from './stageConfig';
 
 /** Where the image keeps Amazon RDS's CA bundle (the Dockerfile's ADD). */
@@ -77,6 +78,15 @@ export class PortalStack extends Stack {
         ...operatorSecrets(this, stage.name),
       },
     });
+    // TechDocs: the portal reads the stage's docs bucket (app-config.production.yaml), CI writes it.
+    const techdocs = new TechDocsStorage(this, 'TechDocs', {
+      stage,
+      accessLogs: this.portal.accessLogs,
+      reader: this.portal.taskDefinition.taskRole,
+    });
+    const container = this.portal.taskDefinition.defaultContainer!;
+    container.addEnvironment('TECHDOCS_S3_BUCKET', techdocs.bucket.bucketName);
+    container.addEnvironment('TECHDOCS_S3_REGION', this.region);
     const tasks = this.portal.service.connections;
     database.cluster.connections.allowDefaultPortFrom(
       tasks,
@@ -95,11 +105,19 @@ export class PortalStack extends Stack {
     new CfnOutput(this, 'ServiceName', {
       value: this.portal.service.serviceName,
     });
+    // What a repository's docs workflow needs (README, TechDocs in production).
+    new CfnOutput(this, 'TechDocsBucket', {
+      value: techdocs.bucket.bucketName,
+    });
+    new CfnOutput(this, 'TechDocsPublisherRoleArn', {
+      value: techdocs.publisherRole.roleArn,
+    });
     suppressPortalFindings(this, {
       stage,
       database,
       cache,
       portal: this.portal,
+      techdocs,
     });
   }
 }

@@ -68,12 +68,12 @@ export class PortalService extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // The backend calls no AWS API: its task role has no permissions. Reading the image, the secrets and writing
-    // the logs is the execution role's job, granted resource by resource below (ECR repository, log group, each
-    // secret) by CDK.
+    // The backend's only AWS call is reading the TechDocs bucket: its task role gets that alone (src/techdocs.ts).
+    // Reading the image, the secrets and writing the logs is the execution role's job, granted resource by resource
+    // below (ECR repository, log group, each secret) by CDK.
     const taskRole = new iam.Role(this, 'TaskRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: 'developer-portal task: no AWS permissions needed',
+      description: 'developer-portal task: reads the TechDocs bucket only',
     });
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       family: `developer-portal-${stage.name}`,

@@ -132,6 +132,10 @@ export default async function globalSetup() {
         K8S_CLUSTER_URL: `https://127.0.0.1:${unusedPort}`,
         K8S_SA_TOKEN: 'prod-e2e-k8s',
         REDIS_URL: redis.url,
+        // TechDocs' S3 bucket (not exercised here: system-tests/techdocs-s3.test.mjs serves docs from an S3 stand-in).
+        TECHDOCS_S3_BUCKET: 'prod-e2e-techdocs-unused',
+        TECHDOCS_S3_REGION: 'eu-west-1',
+        AWS_EC2_METADATA_DISABLED: 'true',
       },
     });
     // The backend's output, flushed to a file every second: tests check that no secret reached the log. At the

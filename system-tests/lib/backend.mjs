@@ -255,6 +255,11 @@ export function productionEnv({ base, ciToken, ...overrides }) {
     K8S_CLUSTER_URL: 'https://127.0.0.1:9',
     K8S_SA_TOKEN: 'test-k8s-token',
     REDIS_URL: overrides.REDIS_URL ?? testRedisUrl(),
+    // TechDocs' S3 bucket: a name no test reaches (the techdocs-s3 test points the publisher at its stand-in). Without
+    // credentials the publisher's start-up check fails at once and is logged; no instance-metadata probe.
+    TECHDOCS_S3_BUCKET: 'test-techdocs-unreachable',
+    TECHDOCS_S3_REGION: 'eu-west-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
     ...overrides,
   };
 }

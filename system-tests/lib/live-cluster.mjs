@@ -162,6 +162,10 @@ export async function startCluster({ without, techdocsPage }) {
           REDIS_URL: redis.url,
           LIVE_NOTIFIER_TOKEN: notifierToken,
           LIVE_TECHDOCS_DIR: techdocs[name],
+          // Required by the production config; live-app-config.yaml publishes TechDocs locally instead.
+          TECHDOCS_S3_BUCKET: 'live-techdocs-unused',
+          TECHDOCS_S3_REGION: 'eu-west-1',
+          AWS_EC2_METADATA_DISABLED: 'true',
         },
       });
       return { name, base, backend };

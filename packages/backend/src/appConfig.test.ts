@@ -214,6 +214,35 @@ describe('app-config files', () => {
     },
   );
 
+  // Docs are built in CI and published to S3 (README, TechDocs in production); the portal only reads the bucket.
+  it.each(['production', 'staging'] as const)(
+    '%s: TechDocs are built outside the portal and read from the S3 bucket named by env, with no keys in config',
+    async env => {
+      const config = ConfigReader.fromConfigs(
+        await readConfigs(environments[env]),
+      );
+      expect(config.getString('techdocs.builder')).toBe('external');
+      expect(config.getString('techdocs.publisher.type')).toBe('awsS3');
+      expect(config.get('techdocs.publisher.awsS3')).toEqual({
+        bucketName: 'env-TECHDOCS_S3_BUCKET',
+        region: 'env-TECHDOCS_S3_REGION',
+      });
+      // Credentials come from the AWS SDK's default chain (the ECS task role), never from config.
+      expect(config.has('techdocs.publisher.awsS3.credentials')).toBe(false);
+      expect(config.has('techdocs.publisher.awsS3.accountId')).toBe(false);
+      expect(config.has('aws')).toBe(false);
+      expect(config.has('integrations.awsS3')).toBe(false);
+    },
+  );
+
+  it('development: TechDocs build in the portal (no bucket, no external builder)', async () => {
+    const config = ConfigReader.fromConfigs(
+      await readConfigs(environments.development),
+    );
+    expect(config.getString('techdocs.builder')).toBe('local');
+    expect(config.getString('techdocs.publisher.type')).toBe('local');
+  });
+
   // Development's schedules and demo data must not leak into production (app-config.yaml is read first there).
   it.each(['production', 'staging'] as const)(
     '%s: no demo KPI file, and background work on production intervals',
