@@ -8,11 +8,20 @@
 // Rounds alternate (ours, stock; then stock, ours; ...) and each is a fresh start, so load from other processes on
 // the shared machine hits both sides alike. Per start: readiness time, RSS of the process tree at ready + 10 s, then
 // autocannon on a single-entity read and on a list read. Prints medians and the ratios ours/stock.
-// --profile: one more start of ours under `node --cpu-prof` with the single-entity load; prints self time by
-// package and the top functions of our request path (scripts/bench/lib/cpuprofile.mjs).
+// --profile: one more start of each side under `node --cpu-prof`; prints self time by package during the idle
+// seconds after readiness (background work: schedulers, pollers) and during the single-entity load, ours minus
+// stock, the main thread's busy share at idle, and the top functions of our packages (scripts/bench/lib/cpuprofile.mjs).
+// --variants relaxed,drop:<id>+<id>,...: more variants of ours in the same alternating rounds: `relaxed` is ours with
+// its extra schedules moved out of the run by config (tech-migrations evaluation, manage catalog mirror and KPI
+// providers, the GitHub org provider); `drop:<ids>` is ours without those plugins and their modules
+// (scripts/bench/lib/drop-plugins.cjs), to attribute RSS and idle CPU to them.
+// --dev: readiness of a development start (`backstage-cli package start`, as `yarn start` runs the backend: sources
+// transpiled on load, file watcher) of both apps in alternating rounds (--dev-rounds), on the same override.
+// Every figure line states the machine's load average, since other processes share its cores.
 // Usage: yarn build:backend && yarn bench:stock [--rounds 3] [--seconds 15] [--connections 10] [--profile]
+//          [--variants relaxed,drop:manage] [--dev] [--dev-rounds 2]
 import autocannon from 'autocannon';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
   mkdtempSync,
@@ -22,13 +31,14 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
   freePort,
   productionEnv,
+  root,
   startBackend,
   unpackBundle,
 } from '../../system-tests/lib/backend.mjs';
@@ -41,8 +51,14 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
+    variants: { type: 'string', default: '' },
+    dev: { type: 'boolean', default: false },
+    'dev-rounds': { type: 'string', default: '2' },
+    idle: { type: 'string', default: '10' },
   },
 });
+const IDLE_SECONDS = Number(opts.idle);
+const load1 = () => loadavg()[0].toFixed(1);
 const token = `bench-stock-${process.pid}-${Date.now()}`;
 const ENTITY = 'example-website';
 const ROUTES = {
@@ -102,15 +118,91 @@ function unpackStock() {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Runs `fn` holding the build lock (yarn build:backend rewrites packages/backend/dist under it). */
+async function withBuildLock(fn) {
+  const holder = spawn(
+    'flock',
+    ['/tmp/backstage-build.lock', 'sh', '-c', 'echo locked; exec sleep 3600'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise((resolve, reject) => {
+    holder.stdout.once('data', resolve);
+    holder.once('exit', code => reject(new Error(`flock exited ${code}`)));
+  });
+  try {
+    return fn();
+  } finally {
+    holder.kill();
+  }
+}
+
 const sides = {
-  ours: unpackBundle(),
+  ours: await withBuildLock(unpackBundle),
   stock: unpackStock(),
 };
 
-async function startSide(name, { cpuProfileDir } = {}) {
+// Variants of ours (--variants): a name, extra config and extra environment.
+const RELAXED = {
+  // Our background schedules out of the run: evaluation, catalog mirror, KPI providers, GitHub org ingestion.
+  techMigrations: {
+    schedule: {
+      frequency: { hours: 24 },
+      timeout: { minutes: 5 },
+      initialDelay: { hours: 24 },
+    },
+  },
+  manage: {
+    catalogSync: {
+      frequency: { hours: 24 },
+      timeout: { minutes: 5 },
+      initialDelay: { hours: 24 },
+    },
+    providers: null,
+  },
+  catalog: { providers: null },
+};
+const variants = opts.variants
+  .split(',')
+  .filter(Boolean)
+  .map(v => {
+    if (v === 'relaxed') return { name: v, base: 'ours', config: RELAXED };
+    const drop = v.match(/^drop:(.+)$/);
+    if (!drop) throw new Error(`unknown variant ${v}`);
+    return {
+      name: v,
+      base: 'ours',
+      env: {
+        BENCH_DROP_PLUGINS: drop[1].split('+').join(','),
+        NODE_OPTIONS: `--require ${path.join(
+          import.meta.dirname,
+          'lib/drop-plugins.cjs',
+        )}`,
+      },
+    };
+  });
+const specs = [
+  { name: 'ours', base: 'ours' },
+  { name: 'stock', base: 'stock' },
+  ...variants,
+];
+const specOf = name => specs.find(s => s.name === name);
+
+/** Deep merge of plain objects; `b` wins (null included, which unsets a key in Backstage config). */
+function merge(a, b) {
+  if (!b || typeof b !== 'object' || Array.isArray(b)) return b;
+  const out = { ...(a && typeof a === 'object' ? a : {}) };
+  for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
+  return out;
+}
+
+/** The override every start of `name` gets: its own database, port, the sample entities, a static token. */
+async function overrideFor(name, { dev = false } = {}) {
+  const spec = specOf(name);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const dbName = `bench_stock_${name}_${process.pid}_${Date.now()}`;
+  const dbName = `bench_stock_${name.replace(/\W/g, '_')}_${
+    process.pid
+  }_${Date.now()}`;
   const admin = new pg.Client({
     host: '127.0.0.1',
     user: 'postgres',
@@ -118,35 +210,75 @@ async function startSide(name, { cpuProfileDir } = {}) {
   });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
-  const override = path.join(scratch, `app-config.${name}.yaml`);
-  writeFileSync(
-    override,
-    [
-      'app:',
-      `  baseUrl: ${base}`,
-      'backend:',
-      `  baseUrl: ${base}`,
-      `  listen: ':${port}'`,
-      '  database:',
-      '    client: pg',
-      '    pluginDivisionMode: schema',
-      `    connection: { host: 127.0.0.1, port: 5432, user: postgres, database: ${dbName} }`,
-      '    knexConfig: { pool: { min: 0, max: 3 } }',
-      // Stock has no static token of its own; ours gets the same one as BACKEND_CI_TOKEN (its production config's).
-      ...(name === 'stock'
-        ? [
-            '  auth:',
-            '    externalAccess:',
-            `      - { type: static, options: { token: ${token}, subject: bench } }`,
-          ]
-        : []),
-      'catalog:',
-      '  locations:',
-      `    - { type: file, target: ${entitiesFile} }`,
-      '',
-    ].join('\n'),
+  const config = merge(
+    {
+      app: { baseUrl: base },
+      backend: {
+        baseUrl: base,
+        listen: `:${port}`,
+        database: {
+          client: 'pg',
+          pluginDivisionMode: 'schema',
+          connection: {
+            host: '127.0.0.1',
+            port: 5432,
+            user: 'postgres',
+            database: dbName,
+          },
+          knexConfig: { pool: { min: 0, max: 3 } },
+        },
+        // Stock has no static token of its own; ours gets the same one as BACKEND_CI_TOKEN (its production
+        // config's). A development start of either has none.
+        ...(spec.base === 'stock' || dev
+          ? {
+              auth: {
+                externalAccess: [
+                  { type: 'static', options: { token, subject: 'bench' } },
+                ],
+              },
+            }
+          : {}),
+        ...(dev ? { cors: { origin: base } } : {}),
+      },
+      catalog: { locations: [{ type: 'file', target: entitiesFile }] },
+    },
+    spec.config ?? {},
   );
-  const { dir } = sides[name];
+  const file = path.join(scratch, `app-config.${dbName}.yaml`);
+  writeFileSync(file, JSON.stringify(config, null, 2)); // JSON is YAML
+  const drop = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  };
+  return { spec, port, base, file, drop };
+}
+
+/** Polls `fn` until truthy; gives up when `exited()` or after `timeoutMs`. */
+async function poll(name, what, exited, fn, timeoutMs = 180_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited()) throw new Error(`${name} exited while waiting for ${what}`);
+    try {
+      if (await fn()) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${name}: timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+async function startSide(name, { cpuProfileDir } = {}) {
+  const { spec, base, file: override, drop } = await overrideFor(name);
+  const nodeOptions = [
+    process.env.NODE_OPTIONS ?? '',
+    spec.env?.NODE_OPTIONS ?? '',
+    cpuProfileDir ? `--cpu-prof --cpu-prof-dir=${cpuProfileDir}` : '',
+  ]
+    .join(' ')
+    .trim();
+  const { dir } = sides[spec.base];
   const started = Date.now();
   const backend = startBackend({
     bundleDir: dir,
@@ -157,45 +289,34 @@ async function startSide(name, { cpuProfileDir } = {}) {
       base,
       ciToken: token,
       LOG_LEVEL: 'warn',
-      ...(cpuProfileDir
-        ? {
-            NODE_OPTIONS: `${
-              process.env.NODE_OPTIONS ?? ''
-            } --cpu-prof --cpu-prof-dir=${cpuProfileDir}`,
-          }
-        : {}),
+      ...spec.env,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     }),
   });
   const stop = async () => {
     await backend.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await drop();
   };
   try {
-    const poll = async (what, fn, timeoutMs = 180_000) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        if (backend.exited())
-          throw new Error(`${name} exited while waiting for ${what}`);
-        try {
-          if (await fn()) return;
-        } catch {
-          // not listening yet
-        }
-        if (Date.now() > deadline)
-          throw new Error(`${name}: timed out waiting for ${what}`);
-        await new Promise(r => setTimeout(r, 100));
-      }
-    };
     await poll(
+      name,
       'readiness',
+      backend.exited,
       async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
     );
-    const readySeconds = (Date.now() - started) / 1000;
-    await new Promise(r => setTimeout(r, 10_000));
+    const readyAt = Date.now();
+    const readySeconds = (readyAt - started) / 1000;
+    // Idle: no request for IDLE_SECONDS after readiness; what the process spends then is background work.
+    const cpuBefore = cpuSeconds(backend.pid);
+    await new Promise(r => setTimeout(r, IDLE_SECONDS * 1000));
+    const idleEndAt = Date.now();
+    const idleCpu =
+      (cpuSeconds(backend.pid) - cpuBefore) / ((idleEndAt - readyAt) / 1000);
     const rss = treeRssMiB(backend.pid);
     await poll(
+      name,
       `the entity ${ENTITY}`,
+      backend.exited,
       async () =>
         (
           await fetch(base + ROUTES.entity, {
@@ -203,7 +324,17 @@ async function startSide(name, { cpuProfileDir } = {}) {
           })
         ).ok,
     );
-    return { name, base, backend, readySeconds, rss, stop };
+    return {
+      name,
+      base,
+      backend,
+      readySeconds,
+      readyAt,
+      idleEndAt,
+      idleCpu,
+      rss,
+      stop,
+    };
   } catch (e) {
     console.error(`--- ${name} log tail\n${backend.log.slice(-30).join('\n')}`);
     await stop();
@@ -232,7 +363,8 @@ async function load(target, route, seconds) {
     );
   // CPU per request: unlike req/s, hardly moved by other processes competing for the cores.
   const cpuMsPer1k =
-    ((cpuSeconds(target.backend.pid) - cpuBefore) * 1e6) / result.requests.total;
+    ((cpuSeconds(target.backend.pid) - cpuBefore) * 1e6) /
+    result.requests.total;
   return {
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -256,23 +388,78 @@ async function measure(name) {
     await load(t, ROUTES.entity, 3); // warm-up: JIT, caches, pools
     const entity = await load(t, ROUTES.entity, Number(opts.seconds));
     const list = await load(t, ROUTES.list, Number(opts.seconds));
-    return { readySeconds: t.readySeconds, rss: t.rss, entity, list };
+    return {
+      readySeconds: t.readySeconds,
+      rss: t.rss,
+      idleCpu: t.idleCpu,
+      entity,
+      list,
+    };
   } finally {
     await t.stop();
   }
 }
 
+/** Where a package's self time is counted: each of our workspace packages, @backstage/*, node, V8, the rest. */
+const groupOf = p =>
+  /^(plugins|packages)\//.test(p)
+    ? `ours ${p}`
+    : p.startsWith('@backstage/')
+    ? p
+    : [
+        'node:internal',
+        '(garbage collector)',
+        '(program)',
+        '(native)',
+      ].includes(p)
+    ? p
+    : `third-party ${p}`;
+const coarseOf = p =>
+  /^(plugins|packages)\//.test(p)
+    ? 'our workspace packages'
+    : p.startsWith('@backstage/')
+    ? '@backstage/*'
+    : [
+        'node:internal',
+        '(garbage collector)',
+        '(program)',
+        '(native)',
+      ].includes(p)
+    ? 'node and V8 (internals, GC, program, native)'
+    : 'third-party node_modules';
+
+function printDiff(title, a, b, nameA, nameB, unit, limit = 10) {
+  const names = new Set([...a.keys(), ...b.keys()]);
+  const rows = [...names]
+    .map(p => ({ p, o: a.get(p) ?? 0, s: b.get(p) ?? 0 }))
+    .sort((x, y) => Math.abs(y.o - y.s) - Math.abs(x.o - x.s))
+    .slice(0, limit);
+  console.log(`  ${title}`);
+  for (const d of rows)
+    console.log(
+      `    ${(d.o - d.s)
+        .toFixed(1)
+        .padStart(7)} ${unit}  (${nameA} ${d.o.toFixed(
+        1,
+      )}, ${nameB} ${d.s.toFixed(1)})  ${d.p}`,
+    );
+}
+
+const sumBy = (m, key) => {
+  const g = new Map();
+  for (const [p, ms] of m) g.set(key(p), (g.get(key(p)) ?? 0) + ms);
+  return g;
+};
+
 /**
- * Both sides under `node --cpu-prof` with the single-entity load; self time of the load window only, per 1000
- * requests, by package: what ours spends that stock does not, and the functions of our own packages.
+ * Each of `names` under `node --cpu-prof`: self time during the idle window after readiness (background work, per
+ * second) and during the single-entity load (per 1000 requests), by package, each variant minus stock.
  */
-async function profileBoth() {
+async function profileAll(names) {
   const seconds = Number(opts.seconds);
-  const per1k = {};
-  const startup = {};
-  let ourFunctions;
-  for (const name of ['ours', 'stock']) {
-    const profDir = path.join(scratch, `cpu-prof-${name}`);
+  const prof = {};
+  for (const name of names) {
+    const profDir = path.join(scratch, `cpu-prof-${name.replace(/\W/g, '_')}`);
     const t = await startSide(name, { cpuProfileDir: profDir });
     let loadStart;
     let loadEnd;
@@ -287,87 +474,209 @@ async function profileBoth() {
       await t.stop();
     }
     const exitAt = Date.now();
-    const file = readdirSync(profDir).find(f => f.endsWith('.cpuprofile'));
-    const s = summarize(path.join(profDir, file), {
-      limit: 12,
-      filter: p => /^(plugins|packages)\//.test(p),
-      lastFromUs: (exitAt - loadStart) * 1000,
-      lastToUs: (exitAt - loadEnd) * 1000,
-    });
-    per1k[name] = new Map(
-      [...s.allPackages].map(([p, ms]) => [p, (ms * 1000) / requests]),
+    const file = path.join(
+      profDir,
+      readdirSync(profDir).find(f => f.endsWith('.cpuprofile')),
     );
-    per1k[name].total = (s.busyMs * 1000) / requests;
-    if (name === 'ours') ourFunctions = s.functions;
-    // Start-up: from the process start to readiness.
-    const up = summarize(path.join(profDir, file), {
-      firstUs: t.readySeconds * 1e6,
-    });
-    startup[name] = up.allPackages;
-    startup[name].total = up.busyMs;
-    startup[name].ready = t.readySeconds;
+    const window = (from, to) =>
+      summarize(file, {
+        limit: 12,
+        filter: p => /^(plugins|packages)\//.test(p),
+        lastFromUs: (exitAt - from) * 1000,
+        lastToUs: (exitAt - to) * 1000,
+      });
+    const idleSeconds = (t.idleEndAt - t.readyAt) / 1000;
+    const idle = window(t.readyAt, t.idleEndAt);
+    const busy = window(loadStart, loadEnd);
+    prof[name] = {
+      idlePerS: new Map(
+        [...idle.allPackages].map(([p, ms]) => [p, ms / idleSeconds]),
+      ),
+      // The main thread's busy share of the idle window: its event-loop utilisation with no request.
+      idleElu: idle.busyMs / (idleSeconds * 1000),
+      idleFunctions: idle.functions,
+      loadPer1k: new Map(
+        [...busy.allPackages].map(([p, ms]) => [p, (ms * 1000) / requests]),
+      ),
+      loadTotal: (busy.busyMs * 1000) / requests,
+      loadFunctions: busy.functions,
+    };
   }
   console.log(
-    `\nCPU profile (node --cpu-prof) of each side during ${seconds} s of the entity read: busy CPU ms per 1000 requests`,
+    `\nCPU profiles (node --cpu-prof, main thread self time), one start each, load average ${load1()}:`,
   );
-  console.log(
-    `  total: ours ${per1k.ours.total.toFixed(
-      0,
-    )}, stock ${per1k.stock.total.toFixed(0)} (${(
-      per1k.ours.total / per1k.stock.total
-    ).toFixed(2)})`,
-  );
-  const names = new Set([...per1k.ours.keys(), ...per1k.stock.keys()]);
-  const diff = [...names]
-    .map(p => ({
-      p,
-      o: per1k.ours.get(p) ?? 0,
-      s: per1k.stock.get(p) ?? 0,
-    }))
-    .sort((a, b) => b.o - b.s - (a.o - a.s))
-    .slice(0, 12);
-  console.log('  packages where ours spends most more than stock (self time):');
-  for (const d of diff)
+  for (const name of names)
     console.log(
-      `    ${(d.o - d.s).toFixed(1).padStart(7)}  (ours ${d.o.toFixed(
-        1,
-      )}, stock ${d.s.toFixed(1)})  ${d.p}`,
+      `  ${name.padEnd(
+        24,
+      )} idle ${IDLE_SECONDS} s after ready: main thread busy ${(
+        prof[name].idleElu * 100
+      ).toFixed(1)} %  |  entity load: ${prof[name].loadTotal.toFixed(
+        0,
+      )} CPU ms per 1000 requests`,
     );
-  console.log('  our packages, top functions (self ms in the window):');
-  for (const f of ourFunctions)
-    console.log(`    ${f.ms.toFixed(1).padStart(7)}  ${f.name}`);
-  // Readiness and RSS: what ours loads and runs at start-up that stock does not (its extra plugins and modules).
-  console.log(
-    `start-up to readiness: ours ${startup.ours.ready.toFixed(1)} s, ${startup.ours.total.toFixed(
-      0,
-    )} CPU ms; stock ${startup.stock.ready.toFixed(1)} s, ${startup.stock.total.toFixed(0)} CPU ms`,
-  );
-  const grouped = m => {
-    const g = new Map();
-    for (const [p, ms] of m) {
-      const key = /^(plugins|packages)\//.test(p) ? 'our workspace packages' : p;
-      g.set(key, (g.get(key) ?? 0) + ms);
-    }
-    return g;
-  };
-  const [uo, us] = [grouped(startup.ours), grouped(startup.stock)];
-  const upDiff = [...new Set([...uo.keys(), ...us.keys()])]
-    .map(p => ({ p, d: (uo.get(p) ?? 0) - (us.get(p) ?? 0) }))
-    .sort((a, b) => b.d - a.d)
-    .slice(0, 12);
-  console.log('  start-up CPU ms ours minus stock, by package (packages stock never loads show in full):');
-  for (const { p, d } of upDiff)
-    console.log(`    ${d.toFixed(0).padStart(6)}  ${p}${us.has(p) ? '' : ' (not in stock)'}`);
+  for (const name of names.filter(n => n !== 'stock')) {
+    const o = prof[name];
+    const s = prof.stock;
+    console.log(`\n${name} minus stock:`);
+    printDiff(
+      'idle, coarse (CPU ms per second):',
+      sumBy(o.idlePerS, coarseOf),
+      sumBy(s.idlePerS, coarseOf),
+      name,
+      'stock',
+      'ms/s',
+    );
+    printDiff(
+      'idle, by package (CPU ms per second):',
+      sumBy(o.idlePerS, groupOf),
+      sumBy(s.idlePerS, groupOf),
+      name,
+      'stock',
+      'ms/s',
+    );
+    printDiff(
+      'entity load, coarse (CPU ms per 1000 requests):',
+      sumBy(o.loadPer1k, coarseOf),
+      sumBy(s.loadPer1k, coarseOf),
+      name,
+      'stock',
+      'ms/1k',
+    );
+    printDiff(
+      'entity load, by package (CPU ms per 1000 requests):',
+      sumBy(o.loadPer1k, groupOf),
+      sumBy(s.loadPer1k, groupOf),
+      name,
+      'stock',
+      'ms/1k',
+      14,
+    );
+    console.log(
+      `  our packages at idle, top functions (self ms in ${IDLE_SECONDS} s):`,
+    );
+    for (const f of o.idleFunctions.slice(0, 6))
+      console.log(`    ${f.ms.toFixed(1).padStart(7)}  ${f.name}`);
+    console.log(
+      '  our packages under load, top functions (self ms in the window):',
+    );
+    for (const f of o.loadFunctions.slice(0, 8))
+      console.log(`    ${f.ms.toFixed(1).padStart(7)}  ${f.name}`);
+  }
 }
 
-const results = { ours: [], stock: [] };
+/**
+ * A development start of `name` (ours or stock): `backstage-cli package start` in its packages/backend, as
+ * `yarn start` runs the backend, with the same override as the built start. Returns readiness time and RSS.
+ */
+async function devStart(name) {
+  const o = await overrideFor(name, { dev: true });
+  const appDir = name === 'ours' ? root : stock.dir;
+  const env = {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    BACKSTAGE_DATA_DIR: path.join(scratch, `data-${name}`),
+  };
+  delete env.NODE_ENV;
+  const started = Date.now();
+  // Its own process group: the CLI runs the backend as a child (and restarts it on file changes).
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(appDir, 'node_modules/@backstage/cli/bin/backstage-cli'),
+      'package',
+      'start',
+      '--config',
+      path.join(appDir, 'app-config.yaml'),
+      '--config',
+      o.file,
+    ],
+    {
+      cwd: path.join(appDir, 'packages/backend'),
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const log = [];
+  for (const s of [child.stdout, child.stderr])
+    s.on('data', d => log.push(...String(d).split('\n')));
+  const killGroup = signal => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const onExit = () => killGroup('SIGKILL');
+  process.once('exit', onExit);
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  try {
+    await poll(
+      `${name} (dev)`,
+      'readiness',
+      exited,
+      async () => (await fetch(`${o.base}/.backstage/health/v1/readiness`)).ok,
+    );
+    const readySeconds = (Date.now() - started) / 1000;
+    await new Promise(r => setTimeout(r, IDLE_SECONDS * 1000));
+    return { readySeconds, rss: treeRssMiB(child.pid) };
+  } catch (e) {
+    console.error(`--- ${name} (dev) log tail\n${log.slice(-30).join('\n')}`);
+    throw e;
+  } finally {
+    killGroup('SIGTERM');
+    const gone = new Promise(r => (exited() ? r() : child.once('exit', r)));
+    await Promise.race([gone, new Promise(r => setTimeout(r, 15_000))]);
+    killGroup('SIGKILL');
+    process.off('exit', onExit);
+    await o.drop();
+  }
+}
 
-/** Medians of the rounds and the ratios ours/stock. */
+async function devRounds() {
+  const rounds = Number(opts['dev-rounds']);
+  const dev = { ours: [], stock: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const name of round % 2 ? ['stock', 'ours'] : ['ours', 'stock']) {
+      const r = await devStart(name);
+      dev[name].push(r);
+      console.log(
+        `dev round ${round + 1} ${name.padEnd(
+          5,
+        )} ready ${r.readySeconds.toFixed(1)} s  rss ${r.rss.toFixed(
+          0,
+        )} MiB  (load average ${load1()})`,
+      );
+    }
+  }
+  const m = (name, f) => median(dev[name].map(f));
+  console.log(
+    `\ndevelopment start (backstage-cli package start), PostgreSQL; medians of ${rounds} rounds; load average ${load1()}`,
+  );
+  for (const [label, f, digits] of [
+    ['dev readiness (s)', r => r.readySeconds, 1],
+    [`dev RSS ready+${IDLE_SECONDS}s (MiB)`, r => r.rss, 0],
+  ]) {
+    const o = m('ours', f);
+    const s = m('stock', f);
+    console.log(
+      `${label.padEnd(24)}${o.toFixed(digits).padStart(9)}${s
+        .toFixed(digits)
+        .padStart(9)}  ${(o / s).toFixed(2).padStart(10)}`,
+    );
+  }
+}
+
+const results = Object.fromEntries(specs.map(s => [s.name, []]));
+
+/** Medians of the rounds and the ratios to stock of ours and each variant. */
 function printTable() {
   const med = (name, f) => median(results[name].map(f));
   const rows = [
     ['readiness (s)', r => r.readySeconds, 1],
-    ['RSS ready+10s (MiB)', r => r.rss, 0],
+    [`RSS ready+${IDLE_SECONDS}s (MiB)`, r => r.rss, 0],
+    [`idle CPU % (${IDLE_SECONDS} s)`, r => r.idleCpu * 100, 1],
     ['entity p50 (ms)', r => r.entity.p50, 1],
     ['entity p99 (ms)', r => r.entity.p99, 1],
     ['entity req/s', r => r.entity.rps, 0],
@@ -377,28 +686,41 @@ function printTable() {
     ['list req/s', r => r.list.rps, 0],
     ['list CPU ms/1k req', r => r.list.cpuMsPer1k, 0],
   ];
+  const others = specs.map(s => s.name).filter(n => n !== 'stock');
   console.log(
-    `\nbuilt bundles, production settings, PostgreSQL; medians of ${opts.rounds} rounds; autocannon ${opts.connections} connections ${opts.seconds} s`,
+    `\nbuilt bundles, production settings, PostgreSQL; medians of ${
+      opts.rounds
+    } rounds; autocannon ${opts.connections} connections ${
+      opts.seconds
+    } s; load average ${load1()}`,
   );
   console.log(
-    `${''.padEnd(22)}${'ours'.padStart(9)}${'stock'.padStart(
-      9,
-    )}  ours/stock  (median of the rounds' own ratios)`,
+    `${''.padEnd(24)}${'stock'.padStart(9)}${others
+      .map(
+        n => `${n.padStart(Math.max(9, n.length + 1))}${'/stock'.padStart(8)}`,
+      )
+      .join(
+        '',
+      )}   (/stock: ratio of medians; [paired]: median of each round's own ratio)`,
   );
   for (const [label, f, digits] of rows) {
-    const o = med('ours', f);
-    const s = med('stock', f);
-    // Each round's ours and stock ran back to back: their ratio is less exposed to drifting load.
-    const paired = median(
-      results.ours.map((r, i) => f(r) / f(results.stock[i])),
-    );
-    console.log(
-      `${label.padEnd(22)}${o.toFixed(digits).padStart(9)}${s
-        .toFixed(digits)
-        .padStart(9)}  ${(o / s).toFixed(2).padStart(10)}  (${paired.toFixed(
-        2,
-      )})`,
-    );
+    let line = `${label.padEnd(24)}${med('stock', f)
+      .toFixed(digits)
+      .padStart(9)}`;
+    const paired = [];
+    for (const n of others) {
+      const v = med(n, f);
+      line += `${v.toFixed(digits).padStart(Math.max(9, n.length + 1))}${(
+        v / med('stock', f)
+      )
+        .toFixed(2)
+        .padStart(8)}`;
+      // Each round's variant and stock ran close together: their ratio is less exposed to drifting load.
+      paired.push(
+        median(results[n].map((r, i) => f(r) / f(results.stock[i]))).toFixed(2),
+      );
+    }
+    console.log(`${line}   [${paired.join(', ')}]`);
   }
   console.log(`GET ${ROUTES.entity}\nGET ${ROUTES.list}`);
 }
@@ -414,27 +736,31 @@ try {
     }, @backstage/* pinned to our yarn.lock`,
   );
   console.log(
-    `alternating rounds (fresh start each) so that load from other processes on this shared machine hits both sides`,
+    `alternating rounds (fresh start each) so that load from other processes on this shared machine hits all sides; load average ${load1()} at the start`,
   );
+  const names = specs.map(s => s.name);
   for (let round = 0; round < Number(opts.rounds); round++) {
-    const order = round % 2 ? ['stock', 'ours'] : ['ours', 'stock'];
+    const order = round % 2 ? [...names].reverse() : names;
     for (const name of order) {
       const r = await measure(name);
       results[name].push(r);
       console.log(
         `round ${round + 1} ${name.padEnd(5)} ready ${r.readySeconds.toFixed(
           1,
-        )} s  rss ${r.rss.toFixed(0)} MiB  entity p50 ${
-          r.entity.p50
-        } ms ${r.entity.rps.toFixed(0)} req/s  list p50 ${
-          r.list.p50
-        } ms ${r.list.rps.toFixed(0)} req/s`,
+        )} s  rss ${r.rss.toFixed(0)} MiB  idle CPU ${(r.idleCpu * 100).toFixed(
+          1,
+        )} %  entity p50 ${r.entity.p50} ms ${r.entity.rps.toFixed(
+          0,
+        )} req/s  list p50 ${r.list.p50} ms ${r.list.rps.toFixed(
+          0,
+        )} req/s  (load average ${load1()})`,
       );
     }
   }
   if (Number(opts.rounds) > 0) printTable();
 
-  if (opts.profile) await profileBoth();
+  if (opts.profile) await profileAll(names);
+  if (opts.dev) await devRounds();
 } finally {
   sides.ours.remove();
   sides.stock.remove();
