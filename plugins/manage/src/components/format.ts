@@ -42,3 +42,13 @@ export function formatMinutes(minutes: number): string {
   const m = rounded % 60;
   return h ? `${h}h ${m}m` : `${m}m`;
 }
+
+/** How long ago an ISO time was, coarsely: `just now`, `5 min ago`, `3 h ago`, `4 days ago`. */
+export function formatAgo(iso: string, now: Date = new Date()): string {
+  const minutes = Math.floor((now.getTime() - new Date(iso).getTime()) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} days ago`;
+}

@@ -1,9 +1,16 @@
-import { KpiPeriodTotals } from '@internal/plugin-manage-common';
+import {
+  KpiPeriodTotals,
+  KpiSourceFreshness,
+} from '@internal/plugin-manage-common';
 import { formatChange, formatPeriod, formatUsd } from '../format';
 import { KpiTile } from './KpiTile';
+import { sourcesOf } from './TileFreshness';
 
 /** Monthly cloud cost of the latest month, with the change against the month before. */
-export function CloudCostTile(props: { trend: KpiPeriodTotals[] }) {
+export function CloudCostTile(props: {
+  trend: KpiPeriodTotals[];
+  sources?: KpiSourceFreshness[];
+}) {
   const { trend } = props;
   const latest = trend[trend.length - 1];
   const previous = trend[trend.length - 2];
@@ -23,6 +30,7 @@ export function CloudCostTile(props: { trend: KpiPeriodTotals[] }) {
           )}
         </>
       }
+      sources={sourcesOf(props.sources, k => k === 'cloud-cost')}
       trend={trend.map(t => ({ period: t.period, value: t.cloudCost }))}
       trendLabel={`Cloud cost per month over the last ${trend.length} months`}
       format={formatUsd}

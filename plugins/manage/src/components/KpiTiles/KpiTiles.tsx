@@ -1,13 +1,19 @@
 import { EmptyState } from '@backstage/core-components';
-import { KpiPeriodTotals } from '@internal/plugin-manage-common';
+import {
+  KpiPeriodTotals,
+  KpiSourceFreshness,
+} from '@internal/plugin-manage-common';
 import { Grid } from '@material-ui/core';
 import { CloudCostTile } from './CloudCostTile';
 import { IncidentTile } from './IncidentTile';
 import { SecurityTile } from './SecurityTile';
 
-/** The team's KPI tiles, from its monthly totals (oldest first). */
-export function KpiTiles(props: { trend: KpiPeriodTotals[] }) {
-  const { trend } = props;
+/** The team's KPI tiles, from its monthly totals (oldest first), each with how fresh its sources are. */
+export function KpiTiles(props: {
+  trend: KpiPeriodTotals[];
+  sources?: KpiSourceFreshness[];
+}) {
+  const { trend, sources } = props;
   if (!trend.length) {
     return (
       <EmptyState
@@ -20,13 +26,13 @@ export function KpiTiles(props: { trend: KpiPeriodTotals[] }) {
   return (
     <Grid container spacing={2} alignItems="stretch">
       <Grid item xs={12} md={4}>
-        <CloudCostTile trend={trend} />
+        <CloudCostTile trend={trend} sources={sources} />
       </Grid>
       <Grid item xs={12} md={4}>
-        <IncidentTile trend={trend} />
+        <IncidentTile trend={trend} sources={sources} />
       </Grid>
       <Grid item xs={12} md={4}>
-        <SecurityTile trend={trend} />
+        <SecurityTile trend={trend} sources={sources} />
       </Grid>
     </Grid>
   );

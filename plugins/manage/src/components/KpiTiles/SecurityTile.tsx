@@ -1,16 +1,21 @@
 import {
   KpiPeriodTotals,
+  KpiSourceFreshness,
   SECURITY_SEVERITIES,
 } from '@internal/plugin-manage-common';
 import { Chip } from '@material-ui/core';
 import { formatPeriod } from '../format';
 import { KpiTile } from './KpiTile';
+import { sourcesOf } from './TileFreshness';
 
 const total = (t: KpiPeriodTotals) =>
   SECURITY_SEVERITIES.reduce((sum, s) => sum + t.securityIssues[s], 0);
 
 /** Open security issues at the end of the latest month, by severity. */
-export function SecurityTile(props: { trend: KpiPeriodTotals[] }) {
+export function SecurityTile(props: {
+  trend: KpiPeriodTotals[];
+  sources?: KpiSourceFreshness[];
+}) {
   const { trend } = props;
   const latest = trend[trend.length - 1];
   return (
@@ -18,6 +23,7 @@ export function SecurityTile(props: { trend: KpiPeriodTotals[] }) {
       title="Security issues"
       value={`${total(latest)} open`}
       caption={formatPeriod(latest.period)}
+      sources={sourcesOf(props.sources, k => k.startsWith('security-issues-'))}
       trend={trend.map(t => ({ period: t.period, value: total(t) }))}
       trendLabel={`Open security issues over the last ${trend.length} months`}
     >

@@ -78,6 +78,7 @@ function summaryOf(ref: string): TeamSummary {
         securityIssues: { critical: 0, high: 0, medium: 0, low: 0 },
       },
     ],
+    sources: [],
   };
 }
 

@@ -37,7 +37,7 @@ export function TeamView(props: {
   if (error) return <ResponseErrorPanel error={error} />;
   if (!summary) return null;
 
-  const { team, subTeams, owned, trend } = summary;
+  const { team, subTeams, owned, trend, sources } = summary;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
@@ -58,7 +58,7 @@ export function TeamView(props: {
         </Box>
       </Grid>
       <Grid item xs={12}>
-        <KpiTiles trend={trend} />
+        <KpiTiles trend={trend} sources={sources} />
       </Grid>
       {teamCards.map((TeamCard, i) => (
         <Grid item xs={12} key={i}>
