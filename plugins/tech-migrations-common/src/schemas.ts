@@ -193,6 +193,29 @@ export const exemptionSchema = z
 /** @public */
 export type MigrationExemption = z.infer<typeof exemptionSchema>;
 
+/**
+ * The template that fixes an entity of a migration: a Template entity ref (`template:default/bump-node-version`, or
+ * `bump-node-version` with kind and namespace defaulted), normalized lower-case. Whether it exists is checked
+ * against the catalog when the definitions are evaluated.
+ *
+ * @public
+ */
+export const templateRefSchema = refSchema('template ref', value =>
+  stringifyEntityRef(
+    parseEntityRef(value, {
+      defaultKind: 'template',
+      defaultNamespace: 'default',
+    }),
+  ),
+).superRefine((ref, ctx) => {
+  if (!ref.startsWith('template:')) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `'${ref}' is not a Template; a fix template is a ref like template:default/<name>`,
+    });
+  }
+});
+
 /** @public */
 export const MIGRATION_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -229,6 +252,8 @@ export const migrationDefinitionSchema = z
     scope: scopeSchema,
     check: checkSchema,
     exemptions: z.array(exemptionSchema).default([]),
+    /** A scaffolder template that fixes a remaining entity; the portal offers it as "Fix with template". */
+    fixTemplate: templateRefSchema.optional(),
   })
   .strict()
   .superRefine((def, ctx) => {

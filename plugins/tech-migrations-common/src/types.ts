@@ -39,6 +39,8 @@ export interface MigrationSummary extends MigrationCounts {
   /** Human-readable definition of done. */
   checkDescription: string;
   evaluatedAt?: string;
+  /** The template that fixes a remaining entity (`template:default/<name>`), when the definition names one. */
+  fixTemplate?: string;
 }
 
 /** @public */
@@ -106,6 +108,8 @@ export interface MigrationEntitiesResponse {
 export interface EntityMigrationItem extends MigrationEntity {
   migrationTitle: string;
   targetDate: string;
+  /** The migration's fix template (`template:default/<name>`), when it names one. */
+  fixTemplate?: string;
 }
 
 /** @public */

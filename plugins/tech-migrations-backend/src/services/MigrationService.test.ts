@@ -286,6 +286,50 @@ describe.each(databases.eachSupportedId())(
   },
 );
 
+describe.each(databases.eachSupportedId())(
+  'fix templates on %p',
+  databaseId => {
+    const template = (name: string): Entity => ({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name, namespace: 'default' },
+      spec: { type: 'fix', steps: [] },
+    });
+
+    it('offers a known template, tracks a definition naming an unknown one without it, and refuses a non-template ref', async () => {
+      const { service } = await setup(
+        databaseId,
+        {
+          'node-22.yaml': `${NODE_22}fixTemplate: template:default/Bump-Node-Version\n`,
+          'python-3.yaml': `${PYTHON_3}fixTemplate: upgrade-python\n`,
+          'go-1.yaml': `${NODE_22.replace(
+            'Node 22',
+            'Go 1',
+          )}fixTemplate: group:default/checkout-squad\n`,
+        },
+        [...entities, template('bump-node-version')],
+      );
+      const { errors } = await service.evaluateAll();
+      expect(errors.map(e => e.message)).toEqual([
+        "go-1.yaml: 'group:default/checkout-squad' is not a Template; a fix template is a ref like template:default/<name> at \"fixTemplate\"",
+        'python-3.yaml: fixTemplate: template:default/upgrade-python is not in the catalog; the migration is tracked without a fix template',
+      ]);
+      const summaries = await service.listSummaries();
+      expect(summaries.map(m => [m.id, m.fixTemplate])).toEqual([
+        ['python-3', undefined],
+        ['node-22', 'template:default/bump-node-version'],
+      ]);
+      // python-3 is still evaluated: only its fix is left out.
+      expect((await service.entities('python-3')).length).toBe(6);
+      expect(
+        (await service.entityItems('component:default/checkout-web')).map(
+          i => [i.migrationId, i.status, i.fixTemplate],
+        ),
+      ).toEqual([['node-22', 'remaining', 'template:default/bump-node-version']]);
+    });
+  },
+);
+
 describe('healthOf', () => {
   const base = { startDate: '2026-01-01', targetDate: '2026-12-31' };
   it.each([

@@ -160,10 +160,12 @@ export class MigrationService {
     }
     const kinds = [...new Set(definitions.flatMap(d => scopeKinds(d.scope)))];
     // The org is read again with the entities, so a pass and the org it rolls up agree.
-    const [entities, org] = await Promise.all([
+    const [entities, org, templateErrors] = await Promise.all([
       kinds.length ? source.listEntities(kinds) : Promise.resolve([]),
       this.options.org.refresh(),
+      this.dropUnknownFixTemplates(definitions),
     ]);
+    errors.push(...templateErrors);
     const now = this.now();
     // Facts are read under the write lock: a push committed while the catalog was read is evaluated, not
     // overwritten with rows from older facts, and another replica's pass is never interleaved with this one.
@@ -188,6 +190,29 @@ export class MigrationService {
       `Evaluated ${result.migrations} migrations over ${result.entities} entities in ${result.durationMs} ms`,
     );
     return result;
+  }
+
+  /**
+   * A fix template the catalog does not have would send users to an empty page: such a definition is tracked
+   * without its fix, and the error names the file and the ref. Other definitions keep theirs.
+   */
+  private async dropUnknownFixTemplates(
+    definitions: Array<MigrationDefinition & { file: string }>,
+  ): Promise<DefinitionError[]> {
+    const wanted = definitions.filter(d => d.fixTemplate);
+    if (!wanted.length) return [];
+    const templates = new Set(
+      (await this.options.source.listEntities(['template'])).map(entityRefOf),
+    );
+    const errors: DefinitionError[] = [];
+    for (const definition of wanted) {
+      if (templates.has(definition.fixTemplate!)) continue;
+      const message = `${definition.file}: fixTemplate: ${definition.fixTemplate} is not in the catalog; the migration is tracked without a fix template`;
+      this.options.logger.warn(message);
+      errors.push({ file: definition.file, message });
+      delete definition.fixTemplate;
+    }
+    return errors;
   }
 
   private evaluate(
@@ -307,6 +332,7 @@ export class MigrationService {
       daysToTarget: daysBetween(today, m.targetDate),
       checkDescription: describeCheck(m.check),
       evaluatedAt: m.evaluatedAt,
+      fixTemplate: m.fixTemplate,
       ...healthOf({
         today,
         startDate: m.startDate,
@@ -394,7 +420,15 @@ export class MigrationService {
   }
 
   async entityItems(entityRef: string): Promise<EntityMigrationItem[]> {
-    return this.options.store.entityItems(entityRef);
+    const [items, migrations] = await Promise.all([
+      this.options.store.entityItems(entityRef),
+      this.options.store.listMigrations(),
+    ]);
+    const fixTemplates = new Map(migrations.map(m => [m.id, m.fixTemplate]));
+    return items.map(item => ({
+      ...item,
+      fixTemplate: fixTemplates.get(item.migrationId),
+    }));
   }
 
   /** A team's open items: those of every owner in its tree. */
