@@ -10,5 +10,17 @@ export interface Config {
     definitions?: string;
     /** When the full evaluation pass runs. Default: every 10 minutes, first 20 s after start. */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /** Owner notifications through the notifications plugin (README: "Notifications"). */
+    notifications?: {
+      /** Send them. Default true. */
+      enabled?: boolean;
+      /**
+       * How many days before a migration's target date its owning teams with remaining entities are reminded
+       * (0: on the target day). Whole days from 0 to 365; default 14.
+       */
+      daysBeforeDeadline?: number;
+      /** When the notification pass runs. Default: every 30 minutes, first 2 minutes after start. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
   };
 }

@@ -64,6 +64,7 @@ const routes: FuzzRoute[] = [
     },
   },
   { method: 'post', path: '/evaluate' },
+  { method: 'post', path: '/notify' },
   {
     method: 'post',
     path: '/definitions/validate',

@@ -44,7 +44,7 @@ describe('tech-migrations writes under the portal policy', () => {
   const policy = () =>
     start(portalPolicyFeatures(memberships), portalPolicyConfig);
 
-  it('refuses fact pushes and evaluation to a user who is not an admin with 403', async () => {
+  it('refuses fact pushes, evaluation and the notification pass to a user who is not an admin with 403', async () => {
     const api = await policy();
     const push = await pushFacts(api, member, facts);
     expect(push.status).toBe(403);
@@ -55,18 +55,34 @@ describe('tech-migrations writes under the portal policy', () => {
     const refused = await evaluate(api, member);
     expect(refused.status).toBe(403);
     expect(refused.body.error.name).toBe('NotAllowedError');
+    const notify = await api
+      .post('/api/tech-migrations/notify')
+      .set('Authorization', member);
+    expect(notify.status).toBe(403);
+    expect(notify.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: 'Running the notification pass is not allowed',
+    });
   });
 
   it.each([
     ['a member of the admins group', admin],
     ['a service principal (the CI token)', ci],
-  ])('lets %s evaluate and push facts', async (_who, authorization) => {
-    const api = await policy();
-    await evaluate(api, authorization).expect(200);
-    const push = await pushFacts(api, authorization, facts);
-    expect(push.status).toBe(200);
-    expect(push.body).toEqual({ stored: 1, reevaluated: 1 });
-  });
+  ])(
+    'lets %s evaluate, push facts and run the notification pass',
+    async (_who, authorization) => {
+      const api = await policy();
+      await evaluate(api, authorization).expect(200);
+      const push = await pushFacts(api, authorization, facts);
+      expect(push.status).toBe(200);
+      expect(push.body).toEqual({ stored: 1, reevaluated: 1 });
+      const notify = await api
+        .post('/api/tech-migrations/notify')
+        .set('Authorization', authorization);
+      expect(notify.status).toBe(200);
+      expect(notify.body).toMatchObject({ failed: 0 });
+    },
+  );
 });
 
 describe('tech-migrations reads are filtered by catalog read permission', () => {

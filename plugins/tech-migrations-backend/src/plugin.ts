@@ -4,6 +4,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { techMigrationsPermissions } from '@internal/plugin-tech-migrations-common';
 import { orgModelServiceRef } from '@internal/plugin-org-model-node';
 import path from 'path';
@@ -11,6 +12,9 @@ import { MigrationStore } from './database/MigrationStore';
 import { createRouter } from './router';
 import { MigrationService } from './services/MigrationService';
 import { CatalogEntitySource } from './services/CatalogEntitySource';
+import { NotificationLog } from './database/NotificationLog';
+import { readNotificationsConfig } from './services/notifications/config';
+import { MigrationNotifier } from './services/notifications/MigrationNotifier';
 
 /**
  * The `tech-migrations` plugin: migration definitions from YAML files, evaluation of catalog entities and pushed
@@ -34,6 +38,7 @@ export const techMigrationsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         org: orgModelServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -47,6 +52,7 @@ export const techMigrationsPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         org,
+        notifications,
       }) {
         // Listed so the permission backend (and policy authors) know them, as upstream plugins do.
         permissionsRegistry.addPermissions(techMigrationsPermissions);
@@ -81,12 +87,36 @@ export const techMigrationsPlugin = createBackendPlugin({
         });
         logger.info(`Migration definitions are read from ${definitionsDir}`);
 
+        // Owners hear about their migrations through the notifications plugin; the pass reads what the last
+        // evaluation stored, on its own schedule (one run across replicas; tm_notifications makes each send once).
+        const notificationsConfig = readNotificationsConfig(config);
+        const notifier = notificationsConfig.enabled
+          ? new MigrationNotifier({
+              store,
+              log: new NotificationLog(store.knex),
+              notifications,
+              org,
+              logger,
+              daysBeforeDeadline: notificationsConfig.daysBeforeDeadline,
+            })
+          : undefined;
+        if (notifier) {
+          await scheduler.scheduleTask({
+            id: 'tech-migrations:notify',
+            ...notificationsConfig.schedule,
+            fn: async () => {
+              await notifier.run();
+            },
+          });
+        }
+
         httpRouter.use(
           await createRouter({
             auth,
             httpAuth,
             permissions,
             service,
+            notifier,
             // A user's push sees the entities the catalog shows that user. A service principal (the CI token) may
             // not be delegated to the catalog when its access restrictions name only this plugin, so its push is
             // checked against the catalog as this plugin; the token's scope was checked on the way in.

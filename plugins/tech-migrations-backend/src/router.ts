@@ -5,7 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -29,12 +29,15 @@ import { fromZodError } from 'zod-validation-error/v3';
 import { CatalogVisibility } from './services/CatalogVisibility';
 import { parseDefinition } from './services/definitions';
 import { MigrationService } from './services/MigrationService';
+import { MigrationNotifier } from './services/notifications/MigrationNotifier';
 
 export interface RouterOptions {
   auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   service: MigrationService;
+  /** Owner notifications; absent when `techMigrations.notifications.enabled` is false. */
+  notifier?: MigrationNotifier;
   /** Entities as the caller may see them (catalog on behalf of the caller), in the order of `refs`. */
   lookupEntities: (
     refs: string[],
@@ -75,6 +78,7 @@ export async function createRouter({
   httpAuth,
   permissions,
   service,
+  notifier,
   lookupEntities,
 }: RouterOptions): Promise<express.Router> {
   const router = Router();
@@ -216,6 +220,24 @@ export async function createRouter({
       'Running an evaluation',
     );
     res.json(await service.evaluateAll());
+  });
+
+  /**
+   * Runs the owner-notification pass now (the schedule runs it too): the same permission as an evaluation pass, as
+   * it only sends what is due and was not sent before.
+   */
+  router.post('/notify', async (req, res) => {
+    await authorized(
+      req,
+      techMigrationsEvaluatePermission,
+      'Running the notification pass',
+    );
+    if (!notifier) {
+      throw new NotFoundError(
+        'Notifications are disabled (techMigrations.notifications.enabled)',
+      );
+    }
+    res.json(await notifier.run());
   });
 
   /** Validates a definition file without storing it (for CI on the catalog repository). */

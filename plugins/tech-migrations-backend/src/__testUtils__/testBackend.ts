@@ -7,6 +7,11 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
 import { OrgModel } from '@internal/plugin-org-model-common';
 import { Knex } from 'knex';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  NotificationSendOptions,
+  notificationService,
+} from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import {
   definitionsDir,
@@ -32,16 +37,52 @@ export function storeDatabases() {
   return TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 }
 
-/** The plugin in a test backend over the fixture catalog and a folder of `definitions`; returns the HTTP server. */
-export async function startTechMigrations(
-  options: {
-    knex?: Knex;
-    definitions?: Record<string, string>;
-    config?: object;
-    features?: any[];
-  } = {},
+/**
+ * A stand-in for the notifications plugin's service that records what it is asked to send (after `delayMs`, so
+ * concurrent passes overlap), or fails while `failing` is set.
+ */
+export function recordingNotifications(options: { delayMs?: number } = {}) {
+  const sent: NotificationSendOptions[] = [];
+  const recorder = {
+    sent,
+    failing: false,
+    factory: createServiceFactory({
+      service: notificationService,
+      deps: {},
+      factory: () => ({
+        send: async (notification: NotificationSendOptions) => {
+          if (options.delayMs) {
+            await new Promise(r => setTimeout(r, options.delayMs));
+          }
+          if (recorder.failing) throw new Error('notifications plugin down');
+          sent.push(notification);
+        },
+      }),
+    }),
+  };
+  return recorder;
+}
+
+/** What a tech-migrations test backend is made of. */
+export interface TechMigrationsOptions {
+  knex?: Knex;
+  definitions?: Record<string, string>;
+  /** A folder of definitions the test changes itself (instead of `definitions`). */
+  definitionsDir?: string;
+  config?: Record<string, any>;
+  features?: any[];
+  notifications?: ReturnType<typeof recordingNotifications>['factory'];
+}
+
+/**
+ * The plugin in a test backend over the fixture catalog and a folder of `definitions` (added to
+ * `config.techMigrations`). Notifications go to `notifications` (a notification service factory), by default a
+ * recorder nobody reads.
+ */
+export async function startTechMigrationsBackend(
+  options: TechMigrationsOptions = {},
 ) {
-  const { server } = await startTestBackend({
+  return startTestBackend({
     features: [
       techMigrationsPlugin,
       ...(options.knex
@@ -51,17 +92,23 @@ export async function startTechMigrations(
         data: {
           ...options.config,
           techMigrations: {
-            definitions: definitionsDir(
-              options.definitions ?? defaultDefinitions(),
-            ),
+            ...options.config?.techMigrations,
+            definitions:
+              options.definitionsDir ??
+              definitionsDir(options.definitions ?? defaultDefinitions()),
           },
         },
       }),
       catalogServiceMock.factory({ entities: [...entities, ...groups] }),
+      options.notifications ?? recordingNotifications().factory,
       ...(options.features ?? []),
     ],
   });
-  return server;
+}
+
+/** `startTechMigrationsBackend`'s HTTP server. */
+export async function startTechMigrations(options: TechMigrationsOptions = {}) {
+  return (await startTechMigrationsBackend(options)).server;
 }
 
 /** A MigrationService on its own store over `knex`, the fixture org and the given catalog and definitions folder. */

@@ -339,6 +339,27 @@ export class MigrationStore {
     return (await q).map(rowToEntity);
   }
 
+  /** The remaining entities of every migration by owner, for the owners' notifications. */
+  async remainingByOwner(): Promise<Map<string, Map<string, string[]>>> {
+    const rows: Array<{
+      migration_id: string;
+      owner_ref: string;
+      entity_ref: string;
+    }> = await this.knex('tm_entity_status')
+      .select('migration_id', 'owner_ref', 'entity_ref')
+      .where('status', 'remaining')
+      .orderBy(['migration_id', 'owner_ref', 'entity_ref']);
+    const out = new Map<string, Map<string, string[]>>();
+    for (const r of rows) {
+      const owners = out.get(r.migration_id) ?? new Map<string, string[]>();
+      const refs = owners.get(r.owner_ref);
+      if (refs) refs.push(r.entity_ref);
+      else owners.set(r.owner_ref, [r.entity_ref]);
+      out.set(r.migration_id, owners);
+    }
+    return out;
+  }
+
   async entityItems(entityRef: string): Promise<EntityMigrationItem[]> {
     const rows = await this.knex('tm_entity_status as s')
       .join('tm_migrations as m', 'm.id', 's.migration_id')
