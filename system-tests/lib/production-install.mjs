@@ -27,6 +27,11 @@ export const DEV_ONLY_PACKAGES = [
     dir: 'plugins/fault-injection-backend',
     name: '@internal/plugin-fault-injection-backend',
   },
+  {
+    // the e2e tests' failing and silent KPI providers (manage tile freshness states)
+    dir: 'plugins/manage-backend-module-fault-injection',
+    name: '@internal/plugin-manage-backend-module-fault-injection',
+  },
 ];
 
 /**
@@ -40,6 +45,7 @@ export const TEST_CODE_MARKERS = [
   'LocalGitRemotes',
   '/api/fault-injection',
   'faultInjectionPlugin',
+  'manageModuleFaultInjection',
 ];
 
 const present = p => {

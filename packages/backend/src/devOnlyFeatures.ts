@@ -36,6 +36,14 @@ export const DEV_ONLY_FEATURES: DevOnlyFeature[] = [
       true,
     load: () => import('@internal/plugin-fault-injection-backend'),
   },
+  {
+    // KPI providers that fail or report nothing, so the e2e tests show the manage tiles' stale and failed states.
+    packageName: '@internal/plugin-manage-backend-module-fault-injection',
+    configKey: 'manage.faultInjection',
+    wanted: config => config.has('manage.faultInjection'),
+    load: () =>
+      import('@internal/plugin-manage-backend-module-fault-injection'),
+  },
 ];
 /* eslint-enable @backstage/no-undeclared-imports */
 
