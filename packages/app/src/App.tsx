@@ -40,6 +40,7 @@ import { ManagePage } from '@internal/plugin-manage';
 import {
   TeamMigrationItemsCard,
   TechMigrationsPage,
+  techMigrationsPlugin,
 } from '@internal/plugin-tech-migrations';
 
 const app = createApp({
@@ -60,6 +61,10 @@ const app = createApp({
     });
     bind(orgPlugin.externalRoutes, {
       catalogIndex: catalogPlugin.routes.catalogIndex,
+    });
+    // "Fix with template" opens the migration's template in the scaffolder, prefilled for the entity.
+    bind(techMigrationsPlugin.externalRoutes, {
+      fixTemplate: scaffolderPlugin.routes.selectedTemplate,
     });
   },
   components: {

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { techMigrationsApiRef, TechMigrationsClient } from './api';
-import { rootRouteRef } from './routes';
+import { fixTemplateRouteRef, rootRouteRef } from './routes';
 
 /** @public */
 export const techMigrationsPlugin = createPlugin({
@@ -20,6 +20,7 @@ export const techMigrationsPlugin = createPlugin({
     }),
   ],
   routes: { root: rootRouteRef },
+  externalRoutes: { fixTemplate: fixTemplateRouteRef },
 });
 
 /**

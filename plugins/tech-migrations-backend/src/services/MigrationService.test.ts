@@ -311,7 +311,7 @@ describe.each(databases.eachSupportedId())(
       );
       const { errors } = await service.evaluateAll();
       expect(errors.map(e => e.message)).toEqual([
-        "go-1.yaml: 'group:default/checkout-squad' is not a Template; a fix template is a ref like template:default/<name> at \"fixTemplate\"",
+        'go-1.yaml: \'group:default/checkout-squad\' is not a Template; a fix template is a ref like template:default/<name> at "fixTemplate"',
         'python-3.yaml: fixTemplate: template:default/upgrade-python is not in the catalog; the migration is tracked without a fix template',
       ]);
       const summaries = await service.listSummaries();
@@ -322,10 +322,14 @@ describe.each(databases.eachSupportedId())(
       // python-3 is still evaluated: only its fix is left out.
       expect((await service.entities('python-3')).length).toBe(6);
       expect(
-        (await service.entityItems('component:default/checkout-web')).map(
-          i => [i.migrationId, i.status, i.fixTemplate],
-        ),
-      ).toEqual([['node-22', 'remaining', 'template:default/bump-node-version']]);
+        (await service.entityItems('component:default/checkout-web')).map(i => [
+          i.migrationId,
+          i.status,
+          i.fixTemplate,
+        ]),
+      ).toEqual([
+        ['node-22', 'remaining', 'template:default/bump-node-version'],
+      ]);
     });
   },
 );

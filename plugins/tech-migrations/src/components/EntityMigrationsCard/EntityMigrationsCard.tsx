@@ -7,6 +7,7 @@ import {
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemSecondaryAction from '@material-ui/core/ListItemSecondaryAction';
@@ -16,6 +17,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { techMigrationsApiRef } from '../../api';
 import { migrationRouteRef } from '../../routes';
 import { StatusChip } from '../common';
+import { FixWithTemplateButton } from '../FixWithTemplate';
 
 /** The link to a migration's page; undefined where the app has not mounted the migrations page. */
 function useMigrationLink() {
@@ -71,10 +73,18 @@ export function EntityMigrationsCard() {
               }
             />
             <ListItemSecondaryAction>
-              <StatusChip
-                status={item.status}
-                testId={`entity-migration-status-${item.migrationId}`}
-              />
+              <Box display="flex" alignItems="center" gridGap={8}>
+                {item.status === 'remaining' && (
+                  <FixWithTemplateButton
+                    templateRef={item.fixTemplate}
+                    entityRef={item.entityRef}
+                  />
+                )}
+                <StatusChip
+                  status={item.status}
+                  testId={`entity-migration-status-${item.migrationId}`}
+                />
+              </Box>
             </ListItemSecondaryAction>
           </ListItem>
         ))}

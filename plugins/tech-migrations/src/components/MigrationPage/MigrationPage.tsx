@@ -20,6 +20,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { techMigrationsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { BurnupChart } from '../BurnupChart';
+import { FixWithTemplateButton } from '../FixWithTemplate';
 import { daysText, HEALTH_LABEL, HealthChip, PercentBar } from '../common';
 import {
   denseOptions,
@@ -28,15 +29,34 @@ import {
 } from '../common/entityTable';
 import { Leaderboard } from '../Leaderboard';
 
-const remainingColumns: TableColumn<MigrationEntity>[] = [
-  entityColumn(),
-  {
-    title: 'Owner',
-    field: 'ownerRef',
-    render: e => <EntityRefLink entityRef={e.ownerRef} defaultKind="group" />,
-  },
-  missingColumn(),
-];
+/** The remaining entities, each with "Fix with template" when the migration names one. */
+function remainingColumns(
+  fixTemplate?: string,
+): TableColumn<MigrationEntity>[] {
+  return [
+    entityColumn(),
+    {
+      title: 'Owner',
+      field: 'ownerRef',
+      render: e => <EntityRefLink entityRef={e.ownerRef} defaultKind="group" />,
+    },
+    missingColumn(),
+    ...(fixTemplate
+      ? [
+          {
+            title: 'Fix',
+            sorting: false,
+            render: (e: MigrationEntity) => (
+              <FixWithTemplateButton
+                templateRef={fixTemplate}
+                entityRef={e.entityRef}
+              />
+            ),
+          },
+        ]
+      : []),
+  ];
+}
 
 /** One migration: summary, leaderboard by tribe and squad, burn-up, and the entities still to do. */
 export function MigrationPage() {
@@ -148,7 +168,7 @@ export function MigrationPage() {
                   : undefined
               }
               options={denseOptions(remaining.length, 20, true)}
-              columns={remainingColumns}
+              columns={remainingColumns(migration.fixTemplate)}
               data={remaining}
               emptyContent={
                 <Typography style={{ padding: 16 }}>

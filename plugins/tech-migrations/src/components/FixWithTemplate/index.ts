@@ -1,0 +1,4 @@
+export {
+  FixWithTemplateButton,
+  FIX_TEMPLATE_ENTITY_PARAMETER,
+} from './FixWithTemplateButton';
