@@ -4,11 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createBumpNodeVersionAction } from './actions/bumpNodeVersion/bumpNodeVersion';
 import { createRegisterIdempotentAction } from './actions/registerIdempotent';
 import { readTestPause } from './config';
 
 /**
- * Our production golden-path scaffolder actions: `catalog:register:idempotent`. The local git publish target of
+ * Our production golden-path scaffolder actions: `catalog:register:idempotent` and `node:bump-version`. The local git publish target of
  * development and tests is a separate, dev-only module (plugins/scaffolder-backend-module-local-git).
  *
  * @public
@@ -23,8 +24,9 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         logger: coreServices.logger,
+        urlReader: coreServices.urlReader,
       },
-      async init({ scaffolder, config, catalog, logger }) {
+      async init({ scaffolder, config, catalog, logger, urlReader }) {
         // Test only: a pause inside our actions for the crash test; absent from every committed config.
         const testPause = readTestPause(config);
         if (testPause) {
@@ -34,6 +36,7 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         }
         scaffolder.addActions(
           createRegisterIdempotentAction(catalog, testPause),
+          createBumpNodeVersionAction(urlReader),
         );
       },
     });

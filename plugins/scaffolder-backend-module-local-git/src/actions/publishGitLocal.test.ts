@@ -76,6 +76,21 @@ describe('local git actions (real git repositories in a temp folder)', () => {
     ).rejects.toThrow(/not found/);
   });
 
+  it('reads dotfiles such as .nvmrc by URL, but no path that starts with ..', async () => {
+    await fs.writeFile(path.join(workspacePath, '.nvmrc'), '18\n');
+    await createPublishGitLocalAction(local()).handler(
+      context('task-1', { repoName: 'demo-svc' }),
+    );
+    const reader = new LocalGitUrlReader(new LocalGitRemotes(root));
+    const file = await reader.readUrl(
+      'https://git.localhost/demo-svc/blob/main/.nvmrc',
+    );
+    expect((await file.buffer()).toString()).toBe('18\n');
+    await expect(
+      reader.readUrl('https://git.localhost/demo-svc/blob/main/../x'),
+    ).rejects.toThrow('Not a local git file URL');
+  });
+
   it('creates nothing twice when the same task runs again (restart after a crash)', async () => {
     const action = createPublishGitLocalAction(local());
     await action.handler(context('task-1', { repoName: 'demo-svc' }));

@@ -61,12 +61,13 @@ export class LocalGitUrlReader implements UrlReaderService {
 
   private async readFile(url: string): Promise<Buffer> {
     const match = new URL(url).pathname.match(
-      /^\/([a-z0-9][a-z0-9-]*)\/blob\/(\w[\w.\/-]*?)\/(\w[^:]*)$/,
+      /^\/([a-z0-9][a-z0-9-]*)\/blob\/(\w[\w.\/-]*?)\/((?!\.\.)[\w.][^:]*)$/,
     );
     if (!match) {
       throw new NotAllowedError(`Not a local git file URL: ${url}`);
     }
-    // Branch and path start with a word character, so neither can be read by git as an option.
+    // Branch and path start with a word character (a path also with a dot, for files like .nvmrc, but not `..`), so
+    // neither can be read by git as an option.
     const [, repo, branch, file] = match;
     const { stdout } = await exec('git', ['show', `${branch}:${file}`], {
       cwd: this.remotes.remotePath(repo),
