@@ -14,7 +14,8 @@
 // --variants relaxed,drop:<id>+<id>,...: more variants of ours in the same alternating rounds: `relaxed` is ours with
 // its extra schedules moved out of the run by config (tech-migrations evaluation, manage catalog mirror and KPI
 // providers, the GitHub org provider); `drop:<ids>` is ours without those plugins and their modules
-// (scripts/bench/lib/drop-plugins.cjs), to attribute RSS and idle CPU to them.
+// (scripts/bench/lib/drop-plugins.cjs), to attribute RSS and idle CPU to them; `<label>@<bundle.tar.gz>` is another
+// build of ours (before/after a change in one run).
 // --dev: readiness of a development start (`backstage-cli package start`, as `yarn start` runs the backend: sources
 // transpiled on load, file watcher) of both apps in alternating rounds (--dev-rounds), on the same override.
 // Every figure line states the machine's load average, since other processes share its cores.
@@ -27,6 +28,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -120,10 +122,17 @@ function unpackStock() {
 
 /** Runs `fn` holding the build lock (yarn build:backend rewrites packages/backend/dist under it). */
 async function withBuildLock(fn) {
+  // -o: only flock itself holds the lock (not its child), and the whole group is killed after: nothing outlives it.
   const holder = spawn(
     'flock',
-    ['/tmp/backstage-build.lock', 'sh', '-c', 'echo locked; exec sleep 3600'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    [
+      '-o',
+      '/tmp/backstage-build.lock',
+      'sh',
+      '-c',
+      'echo locked; exec sleep 3600',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
   );
   await new Promise((resolve, reject) => {
     holder.stdout.once('data', resolve);
@@ -132,7 +141,7 @@ async function withBuildLock(fn) {
   try {
     return fn();
   } finally {
-    holder.kill();
+    process.kill(-holder.pid, 'SIGKILL');
   }
 }
 
@@ -166,6 +175,39 @@ const variants = opts.variants
   .filter(Boolean)
   .map(v => {
     if (v === 'relaxed') return { name: v, base: 'ours', config: RELAXED };
+    const other = v.match(/^([\w-]+)@(.+\.tar\.gz)$/);
+    if (other) {
+      // Another build of ours (e.g. a bundle.tar.gz copied before a change): unpacked over a copy of the current
+      // one, so node_modules links are the same and the other build's files win.
+      const side = sides.ours.dir;
+      const dir = mkdtempSync(path.join(tmpdir(), `bench-stock-${other[1]}-`));
+      cpSync(side, dir, { recursive: true, verbatimSymlinks: true });
+      // Our packages' links point into the copied folder: repoint them at the copy.
+      const nm = path.join(dir, 'node_modules');
+      for (const entry of readdirSync(nm)) {
+        const names = entry.startsWith('@')
+          ? readdirSync(path.join(nm, entry)).map(n => `${entry}/${n}`)
+          : [entry];
+        for (const n of names) {
+          const link = path.join(nm, n);
+          let target;
+          try {
+            target = readlinkSync(link);
+          } catch {
+            continue; // a folder, not a link
+          }
+          if (!target.startsWith(`${side}/`)) continue;
+          rmSync(link);
+          symlinkSync(dir + target.slice(side.length), link);
+        }
+      }
+      execFileSync('tar', ['xzf', other[2], '-C', dir]);
+      sides[other[1]] = {
+        dir,
+        remove: () => rmSync(dir, { recursive: true, force: true }),
+      };
+      return { name: other[1], base: other[1] };
+    }
     const drop = v.match(/^drop:(.+)$/);
     if (!drop) throw new Error(`unknown variant ${v}`);
     return {
@@ -250,7 +292,18 @@ async function overrideFor(name, { dev = false } = {}) {
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
   };
-  return { spec, port, base, file, drop };
+  // Transactions the backend ran on its database so far (PostgreSQL's statistics, flushed by each connection at
+  // most a second late): a count other processes on the machine cannot inflate.
+  const xacts = async () =>
+    Number(
+      (
+        await admin.query(
+          'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+          [dbName],
+        )
+      ).rows[0].n,
+    );
+  return { spec, port, base, file, drop, xacts };
 }
 
 /** Polls `fn` until truthy; gives up when `exited()` or after `timeoutMs`. */
@@ -270,7 +323,7 @@ async function poll(name, what, exited, fn, timeoutMs = 180_000) {
 }
 
 async function startSide(name, { cpuProfileDir } = {}) {
-  const { spec, base, file: override, drop } = await overrideFor(name);
+  const { spec, base, file: override, drop, xacts } = await overrideFor(name);
   const nodeOptions = [
     process.env.NODE_OPTIONS ?? '',
     spec.env?.NODE_OPTIONS ?? '',
@@ -308,8 +361,11 @@ async function startSide(name, { cpuProfileDir } = {}) {
     const readySeconds = (readyAt - started) / 1000;
     // Idle: no request for IDLE_SECONDS after readiness; what the process spends then is background work.
     const cpuBefore = cpuSeconds(backend.pid);
+    const xactsBefore = await xacts();
     await new Promise(r => setTimeout(r, IDLE_SECONDS * 1000));
     const idleEndAt = Date.now();
+    const idleXactsPerS =
+      ((await xacts()) - xactsBefore) / ((idleEndAt - readyAt) / 1000);
     const idleCpu =
       (cpuSeconds(backend.pid) - cpuBefore) / ((idleEndAt - readyAt) / 1000);
     const rss = treeRssMiB(backend.pid);
@@ -332,6 +388,8 @@ async function startSide(name, { cpuProfileDir } = {}) {
       readyAt,
       idleEndAt,
       idleCpu,
+      idleXactsPerS,
+      xacts,
       rss,
       stop,
     };
@@ -351,6 +409,7 @@ function cpuSeconds(pid) {
 
 async function load(target, route, seconds) {
   const cpuBefore = cpuSeconds(target.backend.pid);
+  const xactsBefore = await target.xacts();
   const result = await autocannon({
     url: target.base + route,
     connections: Number(opts.connections),
@@ -392,6 +451,7 @@ async function measure(name) {
       readySeconds: t.readySeconds,
       rss: t.rss,
       idleCpu: t.idleCpu,
+      idleXactsPerS: t.idleXactsPerS,
       entity,
       list,
     };
@@ -677,14 +737,17 @@ function printTable() {
     ['readiness (s)', r => r.readySeconds, 1],
     [`RSS ready+${IDLE_SECONDS}s (MiB)`, r => r.rss, 0],
     [`idle CPU % (${IDLE_SECONDS} s)`, r => r.idleCpu * 100, 1],
+    ['idle DB xacts/s', r => r.idleXactsPerS, 1],
     ['entity p50 (ms)', r => r.entity.p50, 1],
     ['entity p99 (ms)', r => r.entity.p99, 1],
     ['entity req/s', r => r.entity.rps, 0],
     ['entity CPU ms/1k req', r => r.entity.cpuMsPer1k, 0],
+    ['entity DB xacts/req', r => r.entity.xactsPerReq, 2],
     ['list p50 (ms)', r => r.list.p50, 1],
     ['list p99 (ms)', r => r.list.p99, 1],
     ['list req/s', r => r.list.rps, 0],
     ['list CPU ms/1k req', r => r.list.cpuMsPer1k, 0],
+    ['list DB xacts/req', r => r.list.xactsPerReq, 2],
   ];
   const others = specs.map(s => s.name).filter(n => n !== 'stock');
   console.log(
@@ -749,11 +812,11 @@ try {
           1,
         )} s  rss ${r.rss.toFixed(0)} MiB  idle CPU ${(r.idleCpu * 100).toFixed(
           1,
-        )} %  entity p50 ${r.entity.p50} ms ${r.entity.rps.toFixed(
-          0,
-        )} req/s  list p50 ${r.list.p50} ms ${r.list.rps.toFixed(
-          0,
-        )} req/s  (load average ${load1()})`,
+        )} %  ${r.idleXactsPerS.toFixed(1)} xacts/s  entity p50 ${
+          r.entity.p50
+        } ms ${r.entity.rps.toFixed(0)} req/s  list p50 ${
+          r.list.p50
+        } ms ${r.list.rps.toFixed(0)} req/s  (load average ${load1()})`,
       );
     }
   }
@@ -762,8 +825,7 @@ try {
   if (opts.profile) await profileAll(names);
   if (opts.dev) await devRounds();
 } finally {
-  sides.ours.remove();
-  sides.stock.remove();
+  for (const side of Object.values(sides)) side.remove();
   rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(0); // the throwaway Redis of productionEnv() is stopped on exit

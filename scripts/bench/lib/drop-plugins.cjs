@@ -1,6 +1,6 @@
 // Bench only (node --require, from scripts/bench/stock.mjs --variants; never loaded by the production image): runs our
-// backend without the plugins named in BENCH_DROP_PLUGINS (comma-separated plugin ids; a plugin's modules go with
-// it), so that a start with and one without them attribute RSS and background CPU to those plugins. Every other
+// backend without the plugins named in BENCH_DROP_PLUGINS (comma-separated plugin ids, a plugin's modules going with
+// it, or `<pluginId>.<moduleId>` for one module), so that a start with and one without them attribute RSS and background CPU to those plugins. Every other
 // feature is added as shipped. A dropped feature is replaced by a feature loader that loads nothing.
 const path = require('node:path');
 
@@ -22,7 +22,7 @@ const { createBackendFeatureLoader } = resolveFrom(
 // A fresh one each time: the backend may refuse the same feature object twice.
 const nothing = () => createBackendFeatureLoader({ loader: () => [] });
 
-/** True when the feature registers a plugin in `dropped` or a module for one. */
+/** True when the feature registers a plugin in `dropped`, a module for one, or a module named in it. */
 function isDropped(feature) {
   const f = feature?.default ?? feature;
   if (f?.featureType !== 'registrations') return false;
@@ -30,7 +30,9 @@ function isDropped(feature) {
     .getRegistrations()
     .some(
       r =>
-        (r.type === 'plugin' || r.type === 'module') && dropped.has(r.pluginId),
+        (r.type === 'plugin' || r.type === 'module') &&
+        (dropped.has(r.pluginId) ||
+          (r.type === 'module' && dropped.has(`${r.pluginId}.${r.moduleId}`))),
     );
 }
 
