@@ -175,3 +175,55 @@ test('any team can be looked up by name and deep-linked', async ({
     page.getByRole('heading', { level: 2, name: 'Platform Tribe' }),
   ).toBeVisible(firstLoad);
 });
+
+/**
+ * Each tile says how fresh its number is, from the stored status of its sources: cloud cost has only the demo file
+ * (fresh); the e2e config adds an incident feed that goes stale a second after each run and a security source that
+ * fails every run (the dev-only plugins/manage-backend-module-fault-injection). The numbers stay the demo's either way.
+ * MANAGE_SCREENSHOTS=1 writes the three tiles to plugins/manage/docs/ (the README shows them); otherwise they go to
+ * the test's output folder.
+ */
+test('KPI tiles say how fresh their numbers are and warn when a source is stale or failed', async ({
+  page,
+  request,
+}, testInfo) => {
+  await signInAsGuest(page);
+  await expectTeam(page, request, 'Checkout Squad', ['checkout-squad']);
+  const tile = (name: string) => page.getByRole('region', { name });
+  const freshness = (name: string) => tile(name).getByTestId('kpi-freshness');
+  // The fault-injection providers first run a second after the backend starts; reload until they have.
+  await expect(async () => {
+    await page.reload();
+    await expect(freshness('Security issues')).toHaveAttribute(
+      'data-state',
+      'failed',
+      { timeout: 2_000 },
+    );
+  }).toPass({ timeout: 60_000 });
+
+  await expect(freshness('Cloud cost')).toHaveAttribute('data-state', 'fresh');
+  await expect(freshness('Cloud cost')).toHaveText(
+    /^Updated (just now|\d+ (s|min) ago)$/,
+  );
+  await expect(freshness('Incident rate')).toHaveAttribute(
+    'data-state',
+    'stale',
+  );
+  await expect(freshness('Incident rate')).toHaveText(
+    /^Stale: e2e-incident-feed last updated (just now|\d+ (s|min) ago) \(expected within 1 s\)\.$/,
+  );
+  await expect(freshness('Security issues')).toHaveText(
+    'Source failed: e2e-security-scanner (Injected failure: the security scanner answered 503). It has not delivered data yet.',
+  );
+
+  const dir = process.env.MANAGE_SCREENSHOTS
+    ? path.join(root, 'plugins/manage/docs')
+    : testInfo.outputPath();
+  for (const [name, file] of [
+    ['Cloud cost', 'tile-fresh.png'],
+    ['Incident rate', 'tile-stale.png'],
+    ['Security issues', 'tile-failed.png'],
+  ]) {
+    await tile(name).screenshot({ path: path.join(dir, file) });
+  }
+});

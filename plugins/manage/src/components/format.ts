@@ -43,12 +43,18 @@ export function formatMinutes(minutes: number): string {
   return h ? `${h}h ${m}m` : `${m}m`;
 }
 
-/** How long ago an ISO time was, coarsely: `just now`, `5 min ago`, `3 h ago`, `4 days ago`. */
+/** How long ago an ISO time was, coarsely: `just now`, `40 s ago`, `5 min ago`, `3 h ago`, `4 days ago`. */
 export function formatAgo(iso: string, now: Date = new Date()): string {
-  const minutes = Math.floor((now.getTime() - new Date(iso).getTime()) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
+  const seconds = Math.floor((now.getTime() - new Date(iso).getTime()) / 1000);
+  return seconds < 1 ? 'just now' : `${formatSeconds(seconds)} ago`;
+}
+
+/** A duration, coarsely: `40 s`, `5 min`, `3 h`, `4 days`. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${Math.floor(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} days ago`;
+  if (hours < 48) return `${hours} h`;
+  return `${Math.floor(hours / 24)} days`;
 }

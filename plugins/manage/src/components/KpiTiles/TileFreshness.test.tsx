@@ -85,16 +85,19 @@ describe('KPI tile freshness', () => {
             state: 'stale',
           }),
           source('aws-cost', ['cloud-cost'], { lastSuccessAt: minutesAgo(2) }),
-          source('github-security', security, { state: 'stale' }),
+          source('github-security', security, {
+            state: 'stale',
+            staleAfterSeconds: 2 * 86400,
+          }),
         ]}
       />,
     );
     expect(freshnessOf('Incident rate')).toEqual({
-      text: 'Stale: pagerduty last updated 3 h ago.',
+      text: 'Stale: pagerduty last updated 3 h ago (expected within 1 h).',
       state: 'stale',
     });
     expect(freshnessOf('Security issues').text).toBe(
-      'Stale: github-security has not reported yet.',
+      'Stale: github-security has not reported yet (expected within 2 days).',
     );
     expect(freshnessOf('Cloud cost').state).toBe('fresh');
     expect(

@@ -1,7 +1,7 @@
 import { StatusError, StatusOK, StatusWarning } from '@backstage/core-components';
 import { KpiName, KpiSourceFreshness } from '@internal/plugin-manage-common';
 import { Typography } from '@material-ui/core';
-import { formatAgo } from '../format';
+import { formatAgo, formatSeconds } from '../format';
 
 /** The sources behind a tile: those providing any of its KPIs. */
 export function sourcesOf(
@@ -46,8 +46,9 @@ export function TileFreshness(props: {
     status = (
       <StatusWarning>
         Stale: {stale.map(s => s.id).join(', ')}{' '}
-        {last ? `last updated ${formatAgo(last, now)}` : 'has not reported yet'}
-        .
+        {last ? `last updated ${formatAgo(last, now)}` : 'has not reported yet'}{' '}
+        (expected within{' '}
+        {formatSeconds(Math.min(...stale.map(s => s.staleAfterSeconds)))}).
       </StatusWarning>
     );
   } else {
