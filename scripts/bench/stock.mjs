@@ -20,7 +20,7 @@
 // transpiled on load, file watcher) of both apps in alternating rounds (--dev-rounds), on the same override.
 // Every figure line states the machine's load average, since other processes share its cores.
 // Usage: yarn build:backend && yarn bench:stock [--rounds 3] [--seconds 15] [--connections 10] [--profile]
-//          [--variants relaxed,drop:manage] [--dev] [--dev-rounds 2]
+//          [--variants relaxed,drop:manage,before@/tmp/bundle.tar.gz] [--dev] [--dev-rounds 2] [--no-build-lock]
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import {
@@ -39,6 +39,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import {
   freePort,
+  onExit,
   productionEnv,
   root,
   startBackend,
@@ -48,6 +49,7 @@ import { summarize } from './lib/cpuprofile.mjs';
 import { stockApp } from './lib/stock-app.mjs';
 
 const { values: opts } = parseArgs({
+  allowNegative: true,
   options: {
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '15' },
@@ -57,6 +59,7 @@ const { values: opts } = parseArgs({
     dev: { type: 'boolean', default: false },
     'dev-rounds': { type: 'string', default: '2' },
     idle: { type: 'string', default: '10' },
+    'build-lock': { type: 'boolean', default: true },
   },
 });
 const IDLE_SECONDS = Number(opts.idle);
@@ -134,6 +137,8 @@ async function withBuildLock(fn) {
     ],
     { stdio: ['ignore', 'pipe', 'inherit'], detached: true },
   );
+  // Also when this script is interrupted while waiting or unpacking.
+  const cancel = onExit(() => process.kill(-holder.pid, 'SIGKILL'));
   await new Promise((resolve, reject) => {
     holder.stdout.once('data', resolve);
     holder.once('exit', code => reject(new Error(`flock exited ${code}`)));
@@ -142,11 +147,13 @@ async function withBuildLock(fn) {
     return fn();
   } finally {
     process.kill(-holder.pid, 'SIGKILL');
+    cancel();
   }
 }
 
 const sides = {
-  ours: await withBuildLock(unpackBundle),
+  // --no-build-lock: packages/backend/dist is a build of one's own (e.g. of a git worktree), no one else rebuilds it.
+  ours: opts['build-lock'] ? await withBuildLock(unpackBundle) : unpackBundle(),
   stock: unpackStock(),
 };
 
