@@ -107,4 +107,42 @@ describe('GitHub Actions workflows', () => {
         /aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/,
       );
   });
+
+  // README, "TechDocs in production": each documented repository calls it, once per stage.
+  it("publishes a repository's docs with @techdocs/cli (generate, then publish to S3) through the stage's publisher role", () => {
+    const techdocs = workflow('techdocs.yml');
+    expect(Object.keys(techdocs.on)).toEqual(['workflow_call']);
+    const { inputs } = techdocs.on.workflow_call;
+    for (const name of ['entity', 'bucket', 'role-to-assume', 'aws-region'])
+      expect(inputs[name]).toMatchObject({ required: true, type: 'string' });
+    expect(techdocs.permissions).toEqual({ contents: 'read' });
+    const job = techdocs.jobs.publish;
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const commands = runs(job).map(r => r.replace(/\s+/g, ' ').trim());
+    const generate = commands.findIndex(r =>
+      r.includes('"$TECHDOCS_CLI" generate --no-docker'),
+    );
+    const publish = commands.findIndex(r =>
+      r.includes('"$TECHDOCS_CLI" publish --publisher-type awsS3'),
+    );
+    expect(generate).toBeGreaterThanOrEqual(0);
+    expect(publish).toBeGreaterThan(generate);
+    expect(commands[publish]).toContain(
+      '--storage-name "$BUCKET" --entity "$ENTITY" --directory ./site',
+    );
+    expect(job.env.TECHDOCS_CLI).toMatch(/^@techdocs\/cli@\d+\.\d+\.\d+$/);
+    // OIDC role assumption, after the build: the site is generated without any AWS credential in the environment.
+    const login = steps(job).findIndex(s =>
+      String(s.uses).startsWith('aws-actions/configure-aws-credentials'),
+    );
+    expect(steps(job)[login].with).toEqual({
+      'role-to-assume': '${{ inputs.role-to-assume }}',
+      'aws-region': '${{ inputs.aws-region }}',
+    });
+    // (runs() has one entry per step, so these are step indices.)
+    expect(login).toBeGreaterThan(generate);
+    expect(login).toBeLessThan(publish);
+    // Inputs reach the shell through env only (no script injection through an input).
+    expect(runs(job).join('\n')).not.toContain('${{');
+  });
 });
