@@ -44,8 +44,11 @@ fi
 # and their Python dependencies are fetched with `apt-get download` and unpacked with `dpkg -x` into .tools/python
 # (nothing is installed system-wide); tools/mkdocs-techdocs-core provides the `techdocs-core` plugin. The stamp names
 # what was unpacked and the wrapper's version, so a change to either re-runs this step.
-MKDOCS_SET="mkdocs mkdocs-material python3-pymdownx wrapper-1"
-mkdocs_ready() { [ "$(cat "$TOOLS/python/.stamp" 2>/dev/null)" = "$MKDOCS_SET" ] && [ -x "$TOOLS/bin/mkdocs" ]; }
+MKDOCS_SET="mkdocs mkdocs-material python3-pymdownx wrapper-2"
+mkdocs_ready() {
+  [ "$(cat "$TOOLS/python/.stamp" 2>/dev/null)" = "$MKDOCS_SET" ] && [ -x "$TOOLS/bin/mkdocs" ] &&
+    [ -x "$TOOLS/bin/techdocs-python" ]
+}
 if ! mkdocs_ready; then
   exec 8>"$TOOLS/.python.lock"
   flock 8
@@ -79,15 +82,23 @@ if ! mkdocs_ready; then
   rm -rf "$TOOLS/python.new/debs"
   echo "$MKDOCS_SET" >"$TOOLS/python.new/.stamp"
   rm -rf "$TOOLS/python" && mv "$TOOLS/python.new" "$TOOLS/python"
-  cat >"$TOOLS/bin/mkdocs" <<'EOF'
+  # techdocs-python: /usr/bin/python3 with the unpacked packages and the plugin importable; mkdocs runs through it
+  # (and so do the plugin's tests).
+  cat >"$TOOLS/bin/techdocs-python" <<'EOF'
 #!/bin/sh
-# Written by scripts/bootstrap.sh: Debian's mkdocs unpacked in .tools/python plus tools/mkdocs-techdocs-core.
+# Written by scripts/bootstrap.sh: python3 with Debian's mkdocs (unpacked in .tools/python) and
+# tools/mkdocs-techdocs-core importable.
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 LIB="$ROOT/.tools/python/root/usr"
 PYTHONPATH="$ROOT/tools/mkdocs-techdocs-core:$LIB/lib/python3/dist-packages:$LIB/share/mkdocs/themes${PYTHONPATH:+:$PYTHONPATH}" \
-  PYTHONNOUSERSITE=1 exec /usr/bin/python3 -m mkdocs "$@"
+  PYTHONNOUSERSITE=1 exec /usr/bin/python3 "$@"
 EOF
-  chmod +x "$TOOLS/bin/mkdocs"
+  cat >"$TOOLS/bin/mkdocs" <<'EOF'
+#!/bin/sh
+# Written by scripts/bootstrap.sh: TechDocs' mkdocs (see techdocs-python beside it).
+exec "$(dirname "$0")/techdocs-python" -m mkdocs "$@"
+EOF
+  chmod +x "$TOOLS/bin/techdocs-python" "$TOOLS/bin/mkdocs"
 fi
 exec 8>&-
 
