@@ -1,5 +1,6 @@
 import {
   UrlReaderService,
+  UrlReaderServiceReadTreeOptions,
   UrlReaderServiceReadTreeResponse,
   UrlReaderServiceReadUrlOptions,
   UrlReaderServiceReadUrlResponse,
@@ -7,9 +8,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ReaderFactory,
+  ReadTreeResponseFactory,
   ReadUrlResponseFactory,
 } from '@backstage/backend-defaults/urlReader';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  NotAllowedError,
+  NotFoundError,
+  NotModifiedError,
+} from '@backstage/errors';
 import { execFile } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -24,14 +30,20 @@ const exec = promisify(execFile);
  * catalog (`catalog:register`, url locations) treat a local repository like one on a git host.
  */
 export class LocalGitUrlReader implements UrlReaderService {
-  static factory: ReaderFactory = ({ config }) => {
+  static factory: ReaderFactory = ({ config, treeResponseFactory }) => {
     const local = readLocalGitConfig(config);
     if (!local) return [];
-    const reader = new LocalGitUrlReader(new LocalGitRemotes(local.root));
+    const reader = new LocalGitUrlReader(
+      new LocalGitRemotes(local.root),
+      treeResponseFactory,
+    );
     return [{ reader, predicate: (url: URL) => url.host === local.host }];
   };
 
-  constructor(private readonly remotes: LocalGitRemotes) {}
+  constructor(
+    private readonly remotes: LocalGitRemotes,
+    private readonly treeResponseFactory?: ReadTreeResponseFactory,
+  ) {}
 
   async readUrl(
     url: string,
@@ -79,10 +91,51 @@ export class LocalGitUrlReader implements UrlReaderService {
     return stdout;
   }
 
-  async readTree(): Promise<UrlReaderServiceReadTreeResponse> {
-    throw new NotAllowedError(
-      'Reading trees from local git repositories is not supported',
+  /**
+   * A folder of a branch, `https://<host>/<repo>/(blob|tree)/<branch>[/<path>]`: what TechDocs reads for a component
+   * annotated `backstage.io/techdocs-ref: dir:.` that a golden path published here. The etag is the commit, so an
+   * unchanged branch answers NotModifiedError and its docs are not built again.
+   */
+  async readTree(
+    url: string,
+    options?: UrlReaderServiceReadTreeOptions,
+  ): Promise<UrlReaderServiceReadTreeResponse> {
+    if (!this.treeResponseFactory) {
+      throw new NotAllowedError('This reader was made without a tree factory');
+    }
+    const match = new URL(url).pathname.match(
+      /^\/([a-z0-9][a-z0-9-]*)\/(?:blob|tree)\/(\w[\w.\/-]*?)(?:\/((?!\.\.)[\w.][^:]*?))?\/?$/,
     );
+    if (!match) {
+      throw new NotAllowedError(`Not a local git folder URL: ${url}`);
+    }
+    const [, repo, branch, subpath = ''] = match;
+    const cwd = this.remotes.remotePath(repo);
+    const commit = await exec(
+      'git',
+      ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`],
+      { cwd },
+    ).then(
+      r => r.stdout.trim(),
+      () => {
+        throw new NotFoundError(`${url} not found`);
+      },
+    );
+    if (options?.etag && options.etag === commit) {
+      throw new NotModifiedError();
+    }
+    // The whole commit under one top folder, which the factory strips; subpath then picks the folder.
+    const { stdout } = await exec(
+      'git',
+      ['archive', '--format=tar', '--prefix=tree/', commit],
+      { cwd, encoding: 'buffer', maxBuffer: 100 * 1024 * 1024 },
+    );
+    return this.treeResponseFactory.fromTarArchive({
+      stream: Readable.from([stdout]),
+      subpath: subpath.replace(/\/$/, ''),
+      etag: commit,
+      filter: options?.filter,
+    });
   }
 
   toString() {
