@@ -52,6 +52,9 @@ export class TeamSummaryService {
     );
     const refs = await this.store.ownedRefs(owners, visible);
 
+    // The sources are global (a provider covers every team): a handful of rows, read alongside the team's queries.
+    const sources = timing.measure('sources', () => this.freshness.list());
+    sources.catch(() => {}); // awaited below; not an unhandled rejection if a team query fails first
     const [byKind, listed, latest] = await timing.measure('owned', () =>
       Promise.all([
         this.store.countOwnedByKind(owners, visible),
@@ -98,8 +101,7 @@ export class TeamSummaryService {
         truncated: listed.length > MAX_LISTED_ENTITIES,
       },
       trend: toTrend(trendRows),
-      // The sources are global (a provider covers every team), a handful of rows read whole.
-      sources: await timing.measure('sources', () => this.freshness.list()),
+      sources: await sources,
     };
   }
 
