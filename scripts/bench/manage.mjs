@@ -1,8 +1,9 @@
 // Manage page: server time of a team summary at scale, on the built backend and PostgreSQL.
 // Seeds, through public APIs only (the plugin's store is not part of its surface): 200 squads in 20 tribes owning
 // 20,000 entities, as a catalog file location the catalog ingests and the manage plugin mirrors, and 12 months of
-// the 7 KPIs (1.68M samples) through POST /api/manage/kpis with a static CI token (the production CI token's
-// access restrictions). Then it times GET /api/manage/teams/:ref/summary for a squad owning 500 entities and for its
+// the 7 KPIs (1.68M samples) through POST /api/manage/kpis by three callers, one per source system (cost, incidents,
+// security: three sources with their freshness rows), plus three scheduled file sources (two loading, one failing),
+// so every summary carries provider data and source freshness. Then it times GET /api/manage/teams/:ref/summary for a squad owning 500 entities and for its
 // tribe of 10 squads (server time from the Server-Timing header, and the client round trip), and the backend's RSS.
 // The backend is started twice on the same seeded database, alternating: the portal's permission policy deciding,
 // then permissions off; the last lines print the two medians side by side.
@@ -130,11 +131,35 @@ function org() {
   };
 }
 
+/**
+ * The KPI sources, as production has them: one caller per source system pushing its KPIs (each a source with its own
+ * freshness row, `push:external:<subject>`), plus scheduled file sources: two that load (a small file) and one whose
+ * file is missing (its row records the failure), so the summary's freshness covers fresh, failed and pushed sources.
+ */
+const PUSHERS = [
+  { subject: 'bench-aws-cost', kpis: ['cloud-cost'] },
+  {
+    subject: 'bench-pagerduty',
+    kpis: ['incidents', 'incident-repair-minutes'],
+  },
+  {
+    subject: 'bench-github-security',
+    kpis: KPIS.filter(k => k.startsWith('security-issues-')),
+  },
+].map(p => ({ ...p, token: randomBytes(24).toString('base64url') }));
+const FILE_SOURCES = ['bench-file-a', 'bench-file-b', 'bench-file-missing'];
+
 /** 12 months x 7 KPIs per entity through the push API, 10,000 samples (its maximum) a request, two at a time. */
 async function pushKpis(refs) {
+  let stored = 0;
+  for (const pusher of PUSHERS) stored += await pushAs(pusher, refs);
+  return stored;
+}
+
+async function pushAs({ token, kpis }, refs) {
   const samples = (function* () {
     for (const entityRef of refs)
-      for (const kpi of KPIS)
+      for (const kpi of kpis)
         for (const period of PERIODS)
           yield {
             entityRef,
@@ -156,7 +181,7 @@ async function pushKpis(refs) {
       const res = await fetch(`${base}/api/manage/kpis`, {
         method: 'POST',
         headers: {
-          Authorization: `Bearer ${ciToken}`,
+          Authorization: `Bearer ${token}`,
           'Content-Type': 'application/json',
         },
         body: JSON.stringify({ samples: batch }),
@@ -218,6 +243,19 @@ await admin.connect();
 await admin.query(`CREATE DATABASE ${dbName}`);
 
 const seeded = org();
+for (const id of FILE_SOURCES.filter(id => !id.endsWith('-missing'))) {
+  writeFileSync(
+    path.join(dataDir, `${id}.json`),
+    JSON.stringify({
+      samples: seeded.componentRefs.slice(0, 50).map(entityRef => ({
+        entityRef,
+        kpi: 'incidents',
+        monthsAgo: 1,
+        value: 1,
+      })),
+    }),
+  );
+}
 const catalogFile = path.join(dataDir, 'catalog.yaml');
 // JSON documents are YAML documents.
 writeFileSync(
@@ -261,6 +299,11 @@ function startMode(mode) {
           - plugin: manage
           - plugin: catalog
             permissionAttribute: { action: read }
+${PUSHERS.map(
+  p => `      - type: static
+        options: { token: '${p.token}', subject: ${p.subject} }
+        accessRestrictions: [{ plugin: manage }]`,
+).join('\n')}
 catalog:
   processingInterval: { hours: 1 }
   rules: [{ allow: [Component, Location] }]
@@ -278,7 +321,12 @@ manage:
       ? '{ frequency: { seconds: 15 }, timeout: { minutes: 5 }, initialDelay: { seconds: 5 } }'
       : '{ frequency: { hours: 1 }, timeout: { minutes: 5 }, initialDelay: { hours: 1 } }'
   }
-  kpiSources: []
+  kpiSources:
+${FILE_SOURCES.map(
+  id =>
+    `    - { id: ${id}, target: ${path.join(dataDir, `${id}.json`)}, ` +
+    `schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 }, initialDelay: { seconds: 1 } } }`,
+).join('\n')}
 # The org (teams and their tree) as the org model reads it from the catalog: often while seeding, as it fills up.
 orgModel:
   refresh: ${
@@ -402,6 +450,24 @@ try {
           .join(', ')}`,
       );
     }
+    const states = {};
+    for (const source of tribeRun.body.sources) {
+      states[source.state] = (states[source.state] ?? 0) + 1;
+    }
+    if (tribeRun.body.sources.length < PUSHERS.length + FILE_SOURCES.length) {
+      throw new Error(
+        `expected every KPI source in the summary, got ${JSON.stringify(
+          tribeRun.body.sources,
+        )}`,
+      );
+    }
+    console.log(
+      `  KPI source freshness in each summary: ${
+        tribeRun.body.sources.length
+      } sources (${Object.entries(states)
+        .map(([state, n]) => `${n} ${state}`)
+        .join(', ')})`,
+    );
     console.log(
       `backend RSS ${rssBefore.toFixed(0)} MB before, ${rssAfter.toFixed(
         0,
@@ -410,6 +476,18 @@ try {
     );
     await backend.stop();
   }
+  console.log(
+    `team summary p95 at ${ENTITIES} entities with provider data (${
+      PUSHERS.length
+    } pushing sources + ${
+      FILE_SOURCES.length
+    } scheduled, freshness rows), policy deciding: squad ${percentile(
+      runs.policy.squad,
+      0.95,
+    ).toFixed(1)} ms, tribe ${percentile(runs.policy.tribe, 0.95).toFixed(
+      1,
+    )} ms (target < 200 ms)`,
+  );
   for (const team of ['squad', 'tribe']) {
     const on = percentile(runs.policy[team], 0.5);
     const off = percentile(runs['permissions off'][team], 0.5);
