@@ -57,9 +57,7 @@ describe.each(databases.eachSupportedId())('KPI source freshness on %s', id => {
         features: [providersModule(cost.provider, incidents.provider)],
       });
     const backend = await start();
-    const summary = async (
-      server = backend.server,
-    ): Promise<TeamSummary> => {
+    const summary = async (server = backend.server): Promise<TeamSummary> => {
       const res = await request(server)
         .get(
           `/api/manage/teams/${encodeURIComponent(

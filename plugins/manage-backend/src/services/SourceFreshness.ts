@@ -152,9 +152,7 @@ function durationMs(duration: Record<string, number | undefined>): number {
 }
 
 /** A fixed frequency in ms; NaN for a cron expression or a manual trigger (no period to compare with). */
-function frequencyMs(
-  schedule: SchedulerServiceTaskScheduleDefinition,
-): number {
+function frequencyMs(schedule: SchedulerServiceTaskScheduleDefinition): number {
   const frequency = schedule.frequency as any;
   if (typeof frequency?.toMillis === 'function') return frequency.toMillis(); // a luxon Duration
   if ('cron' in frequency || 'trigger' in frequency) return NaN;

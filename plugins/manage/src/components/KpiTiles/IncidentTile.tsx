@@ -27,7 +27,10 @@ export function IncidentTile(props: {
           {mttr && <span data-testid="kpi-mttr"> · MTTR {mttr}</span>}
         </>
       }
-      sources={sourcesOf(props.sources, k => k === 'incidents' || k === 'incident-repair-minutes')}
+      sources={sourcesOf(
+        props.sources,
+        k => k === 'incidents' || k === 'incident-repair-minutes',
+      )}
       trend={trend.map(t => ({
         period: t.period,
         value: Number(perWeek(t.incidents, t.period).toFixed(2)),

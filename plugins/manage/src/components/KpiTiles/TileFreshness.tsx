@@ -1,4 +1,8 @@
-import { StatusError, StatusOK, StatusWarning } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
 import { KpiName, KpiSourceFreshness } from '@internal/plugin-manage-common';
 import { Typography } from '@material-ui/core';
 import { formatAgo, formatSeconds } from '../format';
