@@ -14,10 +14,12 @@
 // --variants relaxed,drop:<id>+<id>,...: more variants of ours in the same alternating rounds: `relaxed` is ours with
 // its extra schedules moved out of the run by config (tech-migrations evaluation, manage catalog mirror and KPI
 // providers, the GitHub org provider); `drop:<ids>` is ours without those plugins and their modules
-// (scripts/bench/lib/drop-plugins.cjs), to attribute RSS and idle CPU to them; `<label>@<bundle.tar.gz>` is another
+// (scripts/bench/lib/drop-plugins.cjs; `label=drop:...` names it), to attribute RSS and idle CPU to them; `<label>@<bundle.tar.gz>` is another
 // build of ours (before/after a change in one run).
 // --dev: readiness of a development start (`backstage-cli package start`, as `yarn start` runs the backend: sources
 // transpiled on load, file watcher) of both apps in alternating rounds (--dev-rounds), on the same override.
+// --modules: at ready + idle each start also reports its memory breakdown and the modules it has loaded, by
+// package (scripts/bench/lib/loaded-modules.cjs); printed as each variant minus stock, to attribute RSS.
 // Every figure line states the machine's load average, since other processes share its cores.
 // Usage: yarn build:backend && yarn bench:stock [--rounds 3] [--seconds 15] [--connections 10] [--profile]
 //          [--variants relaxed,drop:manage,before@/tmp/bundle.tar.gz] [--dev] [--dev-rounds 2] [--no-build-lock]
@@ -25,6 +27,7 @@ import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -60,6 +63,7 @@ const { values: opts } = parseArgs({
     'dev-rounds': { type: 'string', default: '2' },
     idle: { type: 'string', default: '10' },
     'build-lock': { type: 'boolean', default: true },
+    modules: { type: 'boolean', default: false },
   },
 });
 const IDLE_SECONDS = Number(opts.idle);
@@ -215,13 +219,14 @@ const variants = opts.variants
       };
       return { name: other[1], base: other[1] };
     }
-    const drop = v.match(/^drop:(.+)$/);
+    // `label=drop:...` names the column.
+    const drop = v.match(/^(?:([\w-]+)=)?drop:(.+)$/);
     if (!drop) throw new Error(`unknown variant ${v}`);
     return {
-      name: v,
+      name: drop[1] ?? v,
       base: 'ours',
       env: {
-        BENCH_DROP_PLUGINS: drop[1].split('+').join(','),
+        BENCH_DROP_PLUGINS: drop[2].split('+').join(','),
         NODE_OPTIONS: `--require ${path.join(
           import.meta.dirname,
           'lib/drop-plugins.cjs',
@@ -335,6 +340,9 @@ async function startSide(name, { cpuProfileDir } = {}) {
     process.env.NODE_OPTIONS ?? '',
     spec.env?.NODE_OPTIONS ?? '',
     cpuProfileDir ? `--cpu-prof --cpu-prof-dir=${cpuProfileDir}` : '',
+    opts.modules
+      ? `--require ${path.join(import.meta.dirname, 'lib/loaded-modules.cjs')}`
+      : '',
   ]
     .join(' ')
     .trim();
@@ -349,6 +357,7 @@ async function startSide(name, { cpuProfileDir } = {}) {
       base,
       ciToken: token,
       LOG_LEVEL: 'warn',
+      BENCH_MODULES_FILE: `${override}.modules.json`,
       ...spec.env,
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     }),
@@ -376,6 +385,15 @@ async function startSide(name, { cpuProfileDir } = {}) {
     const idleCpu =
       (cpuSeconds(backend.pid) - cpuBefore) / ((idleEndAt - readyAt) / 1000);
     const rss = treeRssMiB(backend.pid);
+    let modules;
+    if (opts.modules) {
+      process.kill(backend.pid, 'SIGUSR2');
+      await poll(name, 'the modules report', backend.exited, () =>
+        existsSync(`${override}.modules.json`),
+      );
+      await new Promise(r => setTimeout(r, 200)); // written in one call; let it finish
+      modules = JSON.parse(readFileSync(`${override}.modules.json`, 'utf8'));
+    }
     await poll(
       name,
       `the entity ${ENTITY}`,
@@ -398,6 +416,7 @@ async function startSide(name, { cpuProfileDir } = {}) {
       idleXactsPerS,
       xacts,
       rss,
+      modules,
       stop,
     };
   } catch (e) {
@@ -431,7 +450,11 @@ async function load(target, route, seconds) {
   const cpuMsPer1k =
     ((cpuSeconds(target.backend.pid) - cpuBefore) * 1e6) /
     result.requests.total;
+  await new Promise(r => setTimeout(r, 1500)); // statistics flushed
+  const xactsPerReq =
+    ((await target.xacts()) - xactsBefore) / result.requests.total;
   return {
+    xactsPerReq,
     p50: result.latency.p50,
     p99: result.latency.p99,
     rps: result.requests.average,
@@ -459,6 +482,7 @@ async function measure(name) {
       rss: t.rss,
       idleCpu: t.idleCpu,
       idleXactsPerS: t.idleXactsPerS,
+      modules: t.modules,
       entity,
       list,
     };
@@ -735,6 +759,63 @@ async function devRounds() {
   }
 }
 
+/** Round 1's memory breakdown and loaded code of each variant minus stock's. */
+function printModules() {
+  const mib = b => b / 1048576;
+  const s = results.stock[0].modules;
+  for (const name of specs.map(x => x.name).filter(n => n !== 'stock')) {
+    const o = results[name][0].modules;
+    console.log(
+      `\n${name} minus stock, at ready + ${IDLE_SECONDS} s (round 1), MiB: ${[
+        'rss',
+        'heapTotal',
+        'heapUsed',
+        'external',
+        'arrayBuffers',
+      ]
+        .map(k => `${k} ${mib(o.memory[k] - s.memory[k]).toFixed(1)}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `  V8 heap spaces used: ${Object.keys(o.spaces)
+        .map(k => `${k} ${mib(o.spaces[k] - (s.spaces[k] ?? 0)).toFixed(1)}`)
+        .join(', ')}`,
+    );
+    const all = new Set([
+      ...Object.keys(o.packages),
+      ...Object.keys(s.packages),
+    ]);
+    const rows = [...all].map(p => ({
+      p,
+      files: (o.packages[p]?.files ?? 0) - (s.packages[p]?.files ?? 0),
+      bytes: (o.packages[p]?.bytes ?? 0) - (s.packages[p]?.bytes ?? 0),
+      onlyOurs: !s.packages[p],
+    }));
+    const only = rows.filter(r => r.onlyOurs);
+    const sum = xs => xs.reduce((a, r) => a + r.bytes, 0);
+    console.log(
+      `  loaded modules: ${Object.values(o.packages).reduce(
+        (a, p) => a + p.files,
+        0,
+      )} files vs ${Object.values(s.packages).reduce(
+        (a, p) => a + p.files,
+        0,
+      )}; ${only.length} packages stock never loads, ${mib(sum(only)).toFixed(
+        1,
+      )} MiB of source; all packages' source difference ${mib(
+        sum(rows),
+      ).toFixed(1)} MiB`,
+    );
+    console.log('  largest differences in loaded source (MiB, files):');
+    for (const r of rows.sort((a, b) => b.bytes - a.bytes).slice(0, 15))
+      console.log(
+        `    ${mib(r.bytes).toFixed(2).padStart(6)} ${String(r.files).padStart(
+          5,
+        )}  ${r.p}${r.onlyOurs ? ' (not in stock)' : ''}`,
+      );
+  }
+}
+
 const results = Object.fromEntries(specs.map(s => [s.name, []]));
 
 /** Medians of the rounds and the ratios to stock of ours and each variant. */
@@ -829,6 +910,7 @@ try {
   }
   if (Number(opts.rounds) > 0) printTable();
 
+  if (opts.modules) printModules();
   if (opts.profile) await profileAll(names);
   if (opts.dev) await devRounds();
 } finally {
