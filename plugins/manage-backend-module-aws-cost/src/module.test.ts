@@ -22,4 +22,36 @@ describe('manageModuleAwsCost', () => {
   it('adds nothing without its config', async () => {
     await expect(providersAdded()).resolves.toEqual([]);
   });
+
+  // Start-up cost: a backend that does not configure the provider never loads the AWS SDK.
+  it.each([
+    ['not configured', undefined, false],
+    [
+      'configured',
+      { tagKey: 'backstage-entity', schedule: { hours: 6 } },
+      true,
+    ],
+  ])(
+    'loads the AWS SDK only when configured (%s)',
+    async (_, awsCost, loads) => {
+      const sdkLoaded = jest.fn();
+      jest.resetModules();
+      jest.doMock('@aws-sdk/client-cost-explorer', () => {
+        sdkLoaded();
+        return jest.requireActual('@aws-sdk/client-cost-explorer');
+      });
+      const { manageModuleAwsCost: fresh } = require('./module');
+      const manage = recordingManagePlugin({
+        providers: awsCost && {
+          awsCost: {
+            ...awsCost,
+            schedule: { frequency: awsCost.schedule, timeout: { minutes: 5 } },
+          },
+        },
+      });
+      await startTestBackend({ features: [...manage.features, fresh] });
+      expect(sdkLoaded).toHaveBeenCalledTimes(loads ? 1 : 0);
+      jest.dontMock('@aws-sdk/client-cost-explorer');
+    },
+  );
 });
