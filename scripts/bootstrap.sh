@@ -79,6 +79,9 @@ if ! mkdocs_ready; then
     download
   fi
   for deb in "$TOOLS"/python.new/debs/*.deb; do dpkg -x "$deb" "$TOOLS/python.new/root"; done
+  # Byte-compiled once here, as dpkg's postinst would: builds only read .pyc files (PYTHONDONTWRITEBYTECODE may be
+  # set), and a docs build without them takes about twice as long.
+  /usr/bin/python3 -m compileall -q "$TOOLS/python.new/root/usr" >/dev/null || true
   rm -rf "$TOOLS/python.new/debs"
   echo "$MKDOCS_SET" >"$TOOLS/python.new/.stamp"
   rm -rf "$TOOLS/python" && mv "$TOOLS/python.new" "$TOOLS/python"
