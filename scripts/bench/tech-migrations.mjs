@@ -6,7 +6,10 @@
 //  - full evaluation: POST /evaluate, the pass the scheduler runs (catalog read over HTTP, definitions, evaluation,
 //    statuses + teams + today's snapshot stored in one transaction); its durationMs and the round trip;
 //  - leaderboard: GET /migrations/node-22/leaderboard and the index GET /migrations as a signed-in member (not an
-//    admin), HTTP, auth and the permission filtering included.
+//    admin), HTTP, auth and the permission filtering included;
+//  - owner notifications: POST /notify, the pass the scheduler runs (stored statuses read, due events claimed in
+//    tm_notifications, one notification per team and migration sent through the real notifications plugin, which
+//    resolves each squad's member through the catalog and stores it); then a pass with nothing left to send.
 // Usage: yarn build:backend && yarn bench:migrations [--entities 10000] [--teams 200] [--runs 3]
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +44,10 @@ const rand = () => {
 };
 const pick = list => list[Math.floor(rand() * list.length)];
 
-/** The catalog file: the guest user (an ordinary member), tribes, squads and the components they own. */
+/**
+ * The catalog file: the guest user (an ordinary member of squad-0), one member per squad (who the notifications
+ * plugin resolves a squad's notification to), tribes, squads and the components they own.
+ */
 function catalogEntities() {
   const tribes = Math.max(1, Math.round(teamCount / 10));
   const group = (name, type, parent) => ({
@@ -55,9 +61,16 @@ function catalogEntities() {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'User',
       metadata: { name: 'guest' },
-      spec: { memberOf: [] },
+      spec: { memberOf: ['squad-0'] },
     },
   ];
+  for (let s = 0; s < teamCount; s++)
+    entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name: `member-${s}` },
+      spec: { memberOf: [`squad-${s}`] },
+    });
   for (let t = 0; t < tribes; t++) entities.push(group(`tribe-${t}`, 'tribe'));
   for (let s = 0; s < teamCount; s++)
     entities.push(group(`squad-${s}`, 'squad', `tribe-${s % tribes}`));
@@ -193,6 +206,8 @@ catalog:
 techMigrations:
   definitions: ${definitionsDir}
   schedule: { frequency: { hours: 1 }, timeout: { minutes: 10 }, initialDelay: { hours: 1 } }
+  notifications:
+    schedule: { frequency: { hours: 1 }, timeout: { minutes: 10 }, initialDelay: { hours: 1 } }
 manage:
   catalogSync: { frequency: { hours: 1 }, timeout: { minutes: 5 }, initialDelay: { hours: 1 } }
   kpiSources: []
@@ -233,11 +248,12 @@ permission:
       )
     ).totalItems;
   await waitFor(
-    `${entityCount} components and ${teamCount} squads in the catalog`,
+    `${entityCount} components, ${teamCount} squads and their members in the catalog`,
     async () =>
       (await count('component')) === entityCount &&
       (await count('group')) ===
-        teamCount + Math.max(1, Math.round(teamCount / 10)),
+        teamCount + Math.max(1, Math.round(teamCount / 10)) &&
+      (await count('user')) === teamCount + 1,
     { backend, timeoutMs: 900_000 },
   );
   const ingestSeconds = (performance.now() - ingestStart) / 1000;
@@ -275,7 +291,29 @@ permission:
   }
   if (result.errors.length) throw new Error(JSON.stringify(result.errors));
 
+  // Owner notifications over what the last pass stored: every squad with remaining entities hears that each
+  // migration started (one notification each), then a second pass finds nothing left to send.
+  const notifyStart = performance.now();
+  const notified = await api('POST', 'tech-migrations/notify', ciToken);
+  const notifyRoundTrip = performance.now() - notifyStart;
+  if (notified.failed || !notified.sent)
+    throw new Error(`notification pass: ${JSON.stringify(notified)}`);
+  const quietTimes = [];
+  for (let i = 0; i < runs; i++) {
+    const quiet = await api('POST', 'tech-migrations/notify', ciToken);
+    if (quiet.sent) throw new Error(`sent again: ${JSON.stringify(quiet)}`);
+    quietTimes.push(quiet.durationMs);
+  }
+
   const member = await guestToken(base);
+  // The guest is a member of squad-0: its notifications arrived (stored by the notifications plugin).
+  const inbox = await api(
+    'GET',
+    'notifications/notifications?topic=tech-migrations',
+    member,
+  );
+  if (!inbox.totalCount)
+    throw new Error(`no notification for squad-0: ${JSON.stringify(inbox)}`);
   const board = await api(
     'GET',
     'tech-migrations/migrations/node-22/leaderboard',
@@ -314,6 +352,18 @@ permission:
         median(boardTimes),
       )}, ` +
       `max ${fmt(Math.max(...boardTimes))} over 20 calls (target < 200 ms)`,
+  );
+  console.log(
+    `notification pass (POST /notify, PostgreSQL, ${entityCount} entities, ${teamCount} teams, ${result.migrations} ` +
+      `migrations: ${notified.sent} notifications claimed, sent through the notifications plugin and marked sent; ` +
+      `the guest's inbox has ${inbox.totalCount}): durationMs ${fmt(
+        notified.durationMs,
+      )} (round trip ` +
+      `${fmt(
+        notifyRoundTrip,
+      )}; target < 10 s); nothing left to send: durationMs median ${fmt(
+        median(quietTimes),
+      )} over ${runs} runs`,
   );
   console.log(
     `index (GET /migrations as a member, ${index.migrations.length} migrations with health): p50 ` +
