@@ -48,6 +48,7 @@ import {
   startBackend,
   unpackBundle,
 } from '../../system-tests/lib/backend.mjs';
+import { DEV_ONLY_PACKAGES } from '../../system-tests/lib/production-install.mjs';
 import { summarize } from './lib/cpuprofile.mjs';
 import { stockApp } from './lib/stock-app.mjs';
 
@@ -155,9 +156,25 @@ async function withBuildLock(fn) {
   }
 }
 
+/**
+ * Ours as the image has it: unpackBundle() adds the development-only packages (for the development config of other
+ * tests) and links every package of the repository's node_modules; the image has neither. Left in, their
+ * config.d.ts schemas are compiled with TypeScript at start-up (backend-defaults' secret enumerator walks every
+ * workspace package's dependencies and devDependencies), which production never does: +18 MiB of loaded TypeScript
+ * source and a heap grown by ~80 MiB, seconds of start-up CPU (bench:stock --modules).
+ */
+function productionLike(side) {
+  for (const pkg of DEV_ONLY_PACKAGES)
+    for (const p of [pkg.dir, `node_modules/${pkg.name}`])
+      rmSync(path.join(side.dir, p), { recursive: true, force: true });
+  return side;
+}
+
 const sides = {
   // --no-build-lock: packages/backend/dist is a build of one's own (e.g. of a git worktree), no one else rebuilds it.
-  ours: opts['build-lock'] ? await withBuildLock(unpackBundle) : unpackBundle(),
+  ours: productionLike(
+    opts['build-lock'] ? await withBuildLock(unpackBundle) : unpackBundle(),
+  ),
   stock: unpackStock(),
 };
 
