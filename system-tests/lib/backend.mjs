@@ -4,7 +4,7 @@
 // started as a real process; free ports, throwaway PostgreSQL databases, and cleanup that also runs when a run is
 // interrupted (Ctrl-C, CI timeout): every spawned process is killed instead of being left running with its data.
 // Shared by the system tests, the production e2e setup and the benchmarks.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { addDevOnlyPackages } from './production-install.mjs';
 import { testRedisUrl } from './redis.mjs';
 import net from 'node:net';
@@ -115,9 +116,16 @@ export function dropDatabaseSync(name) {
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
+/**
+ * The built backend (bundle.tar.gz, skeleton.tar.gz): packages/backend/dist, or a copy of it named by BACKEND_DIST, so
+ * a long run on a shared machine can take a copy under the build lock and let others rebuild meanwhile.
+ */
+export const backendDist =
+  process.env.BACKEND_DIST ?? path.join(root, 'packages/backend/dist');
+
 /** Unpacks the backend bundle into a fresh folder; returns it with a `remove()` to clean up. */
 export function unpackBundle() {
-  const bundle = path.join(root, 'packages/backend/dist/bundle.tar.gz');
+  const bundle = path.join(backendDist, 'bundle.tar.gz');
   if (!existsSync(bundle))
     throw new Error(`${bundle} is missing: run yarn build:backend first`);
   const dir = mkdtempSync(path.join(tmpdir(), 'backstage-bundle-'));
@@ -133,6 +141,29 @@ export function unpackBundle() {
   ]) {
     cpSync(path.join(root, f), path.join(dir, f), { recursive: true });
   }
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * `unpackBundle()` under the build lock (/tmp/backstage-build.lock), held only while unpacking: the unpacked copy
+ * does not change when dist/ is rebuilt, so a test started this way need not hold the lock for its whole run.
+ * Asynchronous (a child process waits for the lock), so waiting keeps this process's signal handling alive.
+ */
+export async function unpackBundleLocked() {
+  const { stdout } = await promisify(execFile)(
+    'flock',
+    [
+      '/tmp/backstage-build.lock',
+      process.execPath,
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(
+        import.meta.filename,
+      )}); process.stdout.write(m.unpackBundle().dir);`,
+    ],
+    { encoding: 'utf8' },
+  );
+  const dir = stdout;
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
