@@ -19,6 +19,11 @@ export interface Config {
        * (0: on the target day). Whole days from 0 to 365; default 14.
        */
       daysBeforeDeadline?: number;
+      /**
+       * How many notifications a pass sends at once (each is a request to the notifications plugin, which resolves
+       * the team's members and stores one notification per member). Whole number from 1 to 16; default 8.
+       */
+      concurrency?: number;
       /** When the notification pass runs. Default: every 30 minutes, first 2 minutes after start. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };

@@ -1,5 +1,6 @@
 import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import fs from 'fs';
 import knexFactory, { Knex } from 'knex';
 import path from 'path';
@@ -12,6 +13,7 @@ import {
   storeDatabases,
 } from './__testUtils__/testBackend';
 import { NotificationLog } from './database/NotificationLog';
+import { readNotificationsConfig } from './services/notifications/config';
 import { CLAIM_LEASE_MS } from './services/notifications/MigrationNotifier';
 
 const databases = storeDatabases();
@@ -280,6 +282,59 @@ describe.each(databases.eachSupportedId())(
         `starting started ${day(-1)} ${TEAMS[0]}`,
         `starting started ${day(-1)} ${TEAMS[2]}`,
       ]);
+    });
+
+    it('sends at most `concurrency` at once; a failing send among concurrent ones gives back only its claim', async () => {
+      const knex = await databases.init(databaseId);
+      const a = await replica(knex, {
+        delayMs: 20,
+        config: {
+          techMigrations: {
+            notifications: { daysBeforeDeadline: 7, concurrency: 2 },
+          },
+        },
+      });
+      await a.evaluate();
+      const failingScope = `tech-migrations:late:overdue:${day(-1)}:${
+        TEAMS[1]
+      }`;
+      a.recorder.failWhen = n => n.payload.scope === failingScope;
+
+      expect(await a.notify()).toMatchObject({ sent: 8, failed: 1 });
+      expect(a.recorder.maxInFlight).toBe(2);
+      const failedKey = `late overdue ${day(-1)} ${TEAMS[1]}`;
+      expect(sentKeys(a.recorder)).toEqual(
+        FIRST_PASS.filter(k => k !== failedKey),
+      );
+      // The others are marked sent (in batches); the failed one's row is gone, nothing stays pending.
+      expect(await rows(knex)).toEqual([
+        'due-soon deadline sent 3',
+        'due-soon started superseded 3',
+        'late deadline superseded 3',
+        'late overdue sent 2',
+        'late started superseded 3',
+        'starting started sent 3',
+      ]);
+
+      a.recorder.failWhen = undefined;
+      a.recorder.sent.length = 0;
+      expect(await a.notify()).toMatchObject({ sent: 1, failed: 0 });
+      expect(sentKeys(a.recorder)).toEqual([failedKey]);
+    });
+
+    it('refuses a concurrency outside 1 to 16', () => {
+      for (const concurrency of [0, 17, 2.5]) {
+        expect(() =>
+          readNotificationsConfig(
+            new ConfigReader({
+              techMigrations: { notifications: { concurrency } },
+            }),
+          ),
+        ).toThrow(
+          `techMigrations.notifications.concurrency must be a whole number from 1 to 16, got ${concurrency}`,
+        );
+      }
+      expect(readNotificationsConfig(new ConfigReader({})).concurrency).toBe(8);
     });
 
     it('sends nothing and answers POST /notify with 404 when notifications are disabled', async () => {

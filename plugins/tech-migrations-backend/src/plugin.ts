@@ -98,6 +98,7 @@ export const techMigrationsPlugin = createBackendPlugin({
               org,
               logger,
               daysBeforeDeadline: notificationsConfig.daysBeforeDeadline,
+              concurrency: notificationsConfig.concurrency,
             })
           : undefined;
         if (notifier) {

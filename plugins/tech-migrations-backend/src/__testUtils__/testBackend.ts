@@ -46,16 +46,33 @@ export function recordingNotifications(options: { delayMs?: number } = {}) {
   const recorder = {
     sent,
     failing: false,
+    /** Fails only the sends this matches (as if the notifications plugin refused them). */
+    failWhen: undefined as
+      | undefined
+      | ((notification: NotificationSendOptions) => boolean),
+    /** Sends in flight now, and the most there were at once. */
+    inFlight: 0,
+    maxInFlight: 0,
     factory: createServiceFactory({
       service: notificationService,
       deps: {},
       factory: () => ({
         send: async (notification: NotificationSendOptions) => {
-          if (options.delayMs) {
-            await new Promise(r => setTimeout(r, options.delayMs));
+          recorder.inFlight++;
+          recorder.maxInFlight = Math.max(
+            recorder.maxInFlight,
+            recorder.inFlight,
+          );
+          try {
+            if (options.delayMs) {
+              await new Promise(r => setTimeout(r, options.delayMs));
+            }
+            if (recorder.failing || recorder.failWhen?.(notification))
+              throw new Error('notifications plugin down');
+            sent.push(notification);
+          } finally {
+            recorder.inFlight--;
           }
-          if (recorder.failing) throw new Error('notifications plugin down');
-          sent.push(notification);
         },
       }),
     }),

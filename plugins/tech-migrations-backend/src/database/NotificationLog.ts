@@ -7,6 +7,9 @@ import {
 /** Rows per INSERT: well under the bind-parameter limits of SQLite and PostgreSQL. */
 const CHUNK = 500;
 
+/** Keys per sent-mark UPDATE: 4 bind parameters each, well under SQLite's 999 and PostgreSQL's 65535. */
+const MARK_CHUNK = 200;
+
 const KEY_COLUMNS = ['migration_id', 'team_ref', 'event', 'event_date'];
 
 export interface ClaimRequest extends NotificationKey {
@@ -92,9 +95,22 @@ export class NotificationLog {
     });
   }
 
-  /** The notification went out. */
-  async markSent(key: NotificationKey, claim: string, now: string) {
-    await this.where(key, claim).update({ state: 'sent', sent_at: now });
+  /**
+   * These notifications went out: one UPDATE per MARK_CHUNK keys (a pass marks its sends in batches rather than a
+   * statement per send). Only rows still pending under `claim` change.
+   */
+  async markSent(keys: NotificationKey[], claim: string, now: string) {
+    for (let i = 0; i < keys.length; i += MARK_CHUNK) {
+      await this.knex('tm_notifications')
+        .whereIn(
+          KEY_COLUMNS,
+          keys
+            .slice(i, i + MARK_CHUNK)
+            .map(k => [k.migrationId, k.teamRef, k.event, k.eventDate]),
+        )
+        .where({ claim, state: 'pending' })
+        .update({ state: 'sent', sent_at: now });
+    }
   }
 
   /**

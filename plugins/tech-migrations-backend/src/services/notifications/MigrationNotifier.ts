@@ -30,6 +30,16 @@ export interface NotificationRunResult {
  */
 export const CLAIM_LEASE_MS = 30 * 60 * 1000;
 
+/** Sends in flight at once unless configured (techMigrations.notifications.concurrency). */
+export const DEFAULT_SEND_CONCURRENCY = 8;
+
+/**
+ * Sent notifications are marked in batches of this many (one UPDATE each) rather than a statement per send. A pass
+ * that dies leaves at most this many sent-but-unmarked rows per worker; they are sent again after the lease, and the
+ * notification's scope makes that an update of the first one, not a second notification.
+ */
+export const MARK_BATCH = 50;
+
 /**
  * Tells owning teams about their migrations through Backstage notifications: when a migration starts, some days
  * before its target, and when it is overdue, each once per team and event.
@@ -38,7 +48,8 @@ export const CLAIM_LEASE_MS = 30 * 60 * 1000;
  * anything is sent, so of two replicas (or a replica and its restarted self) exactly one holds a key and sends.
  * The sent mark follows the send. Delivery is at-least-once: a failed send gives its claim back for the next
  * pass, and a pass that dies after claiming leaves `pending` rows that a pass takes over after CLAIM_LEASE_MS.
- * Only a death between the send and its sent mark sends twice; the notification's scope (one per migration,
+ * Sends run a few at a time (`concurrency`); sent marks are written in batches (MARK_BATCH). Only a death between
+ * the send and its (batched) sent mark sends twice; the notification's scope (one per migration,
  * event, date and team) makes the notifications plugin update the first one instead of adding a second.
  */
 export class MigrationNotifier {
@@ -129,34 +140,53 @@ export class MigrationNotifier {
 
     let sent = 0;
     let failed = 0;
-    await inParallel(held, this.options.concurrency ?? 8, async key => {
-      const item = toSend.get(notificationKeyOf(key));
-      if (!item) {
-        // A stale claim taken over whose event is no longer due (the team finished, the target moved).
-        await log.release(key, claim);
-        return;
-      }
-      try {
-        await this.options.notifications.send(
-          notificationFor({
-            key,
-            migrationTitle: item.title,
-            teamTitle: org.titleOf(key.teamRef),
-            remaining: item.refs,
-            today,
-          }),
-        );
-      } catch (error) {
-        failed++;
-        logger.warn(
-          `Notification ${key.event} of ${key.migrationId} to ${key.teamRef} not sent, will retry: ${error}`,
-        );
-        await log.release(key, claim);
-        return;
-      }
-      await log.markSent(key, claim, new Date().toISOString());
-      sent++;
-    });
+    // Sent keys not yet marked; flushed in order, one UPDATE per batch.
+    let unmarked: NotificationKey[] = [];
+    let marking: Promise<void> = Promise.resolve();
+    const flushMarks = () => {
+      const batch = unmarked;
+      unmarked = [];
+      marking = marking.then(() =>
+        batch.length
+          ? log.markSent(batch, claim, new Date().toISOString())
+          : undefined,
+      );
+      return marking;
+    };
+    await inParallel(
+      held,
+      this.options.concurrency ?? DEFAULT_SEND_CONCURRENCY,
+      async key => {
+        const item = toSend.get(notificationKeyOf(key));
+        if (!item) {
+          // A stale claim taken over whose event is no longer due (the team finished, the target moved).
+          await log.release(key, claim);
+          return;
+        }
+        try {
+          await this.options.notifications.send(
+            notificationFor({
+              key,
+              migrationTitle: item.title,
+              teamTitle: org.titleOf(key.teamRef),
+              remaining: item.refs,
+              today,
+            }),
+          );
+        } catch (error) {
+          failed++;
+          logger.warn(
+            `Notification ${key.event} of ${key.migrationId} to ${key.teamRef} not sent, will retry: ${error}`,
+          );
+          await log.release(key, claim);
+          return;
+        }
+        sent++;
+        unmarked.push(key);
+        if (unmarked.length >= MARK_BATCH) await flushMarks();
+      },
+    );
+    await flushMarks();
 
     const result = {
       sent,
