@@ -14,9 +14,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { root } from './backend.mjs';
+import { backendDist as dist, root } from './backend.mjs';
 
-const dist = path.join(root, 'packages/backend/dist');
 
 /**
  * Builds the folder; returns { dir, installSeconds, offline, reused (packages whose build output came from the
