@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { backendDist as dist, root } from './backend.mjs';
 
-
 /**
  * Builds the folder; returns { dir, installSeconds, offline, reused (packages whose build output came from the
  * repository's install), remove() }. `quiet` keeps yarn's output unless it fails.
