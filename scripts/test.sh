@@ -54,10 +54,15 @@ run_group() {
   timings+=("$(printf '%-6s %4ss  wall time of %s' group $((SECONDS - start)) "$1")")
   if ((${#failed[@]})); then echo "=== failed phase(s): ${failed[*]}" >&2; return 1; fi
 }
-# Interrupted during a group: stop its phases (each system test kills its backends and drops its databases on SIGTERM).
+# Interrupted during a group: stop its phases (each system test kills its backends and drops its databases on SIGTERM)
+# and show what each had printed so far.
 stop_group() {
   local pid
   for pid in "${!group_pid[@]}"; do pkill -TERM -P "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${!group_pid[@]}"; do
+    wait "$pid" 2>/dev/null || true
+    echo; echo "=== phase: ${group_pid[$pid]} (interrupted)"; cat "$group_dir/${group_pid[$pid]}.log" 2>/dev/null || true
+  done
 }
 summary() {
   stop_group
