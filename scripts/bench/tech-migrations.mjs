@@ -11,9 +11,12 @@
 //    tm_notifications, one notification per team and migration sent through the real notifications plugin, which
 //    resolves each squad's member through the catalog and stores it); then a pass with nothing left to send.
 // Usage: yarn build:backend && yarn bench:migrations [--entities 10000] [--teams 200] [--runs 3]
+//        [--profile notify.cpuprofile]: a CPU profile of the backend during the first notification pass only
+//        (through the backend's inspector; open it in Chrome DevTools or summarise it with node);
+//        [--bundle <dir>]: a bundle unpacked earlier (system-tests/lib/backend.mjs unpackBundle()), kept afterwards.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -21,7 +24,7 @@ import {
   freePort,
   guestToken,
   startBackend,
-  unpackBundle,
+  unpackBundleLocked,
   waitFor,
 } from '../../system-tests/lib/backend.mjs';
 
@@ -30,6 +33,8 @@ const { values: opts } = parseArgs({
     entities: { type: 'string', default: '10000' },
     teams: { type: 'string', default: '200' },
     runs: { type: 'string', default: '3' },
+    profile: { type: 'string' },
+    bundle: { type: 'string' },
   },
 });
 const entityCount = Number(opts.entities);
@@ -151,7 +156,46 @@ async function api(method, route, token, body) {
   return res.json();
 }
 
-const bundle = unpackBundle();
+// --bundle <dir>: an already unpacked bundle (compare two builds back to back); otherwise unpacked under the build lock.
+const bundle = opts.bundle
+  ? { dir: opts.bundle, remove: () => {} }
+  : await unpackBundleLocked();
+const inspectPort = opts.profile ? await freePort() : undefined;
+const load = () =>
+  loadavg()
+    .map(l => l.toFixed(1))
+    .join(' ');
+
+/** A CPU profile of the backend between start() and the returned stop(), through its inspector (--profile). */
+async function startProfile() {
+  const [{ webSocketDebuggerUrl }] = await (
+    await fetch(`http://127.0.0.1:${inspectPort}/json/list`)
+  ).json();
+  const ws = new WebSocket(webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let id = 0;
+  const pending = new Map();
+  ws.onmessage = m => {
+    const msg = JSON.parse(m.data);
+    pending.get(msg.id)?.(msg.result);
+  };
+  const call = (method, params) =>
+    new Promise(resolve => {
+      pending.set(++id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  await call('Profiler.enable');
+  await call('Profiler.setSamplingInterval', { interval: 500 });
+  await call('Profiler.start');
+  return async file => {
+    const { profile } = await call('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    ws.close();
+  };
+}
 const dir = mkdtempSync(path.join(tmpdir(), 'tm-bench-'));
 const admin = new pg.Client({
   host: '127.0.0.1',
@@ -230,6 +274,9 @@ permission:
       BACKSTAGE_DATA_DIR: dir,
       LOG_LEVEL: 'warn',
       BENCH_CI_TOKEN: ciToken,
+      ...(inspectPort && {
+        NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
+      }),
     },
   });
   await waitFor(
@@ -293,9 +340,13 @@ permission:
 
   // Owner notifications over what the last pass stored: every squad with remaining entities hears that each
   // migration started (one notification each), then a second pass finds nothing left to send.
+  const loadBefore = load();
+  const stopProfile = opts.profile && (await startProfile());
   const notifyStart = performance.now();
   const notified = await api('POST', 'tech-migrations/notify', ciToken);
   const notifyRoundTrip = performance.now() - notifyStart;
+  const loadAfter = load();
+  if (stopProfile) await stopProfile(opts.profile);
   if (notified.failed || !notified.sent)
     throw new Error(`notification pass: ${JSON.stringify(notified)}`);
   const quietTimes = [];
@@ -361,7 +412,7 @@ permission:
       )} (round trip ` +
       `${fmt(
         notifyRoundTrip,
-      )}; target < 10 s); nothing left to send: durationMs median ${fmt(
+      )}; target < 10 s; load average before ${loadBefore}, after ${loadAfter}); nothing left to send: durationMs median ${fmt(
         median(quietTimes),
       )} over ${runs} runs`,
   );
