@@ -15,7 +15,7 @@ cd "$ROOT"
 # overlap well (386 s instead of 533 s under load 12) and they share no PostgreSQL connections (sqlite). Wider groups
 # (smoke, pg-tls with them) failed readiness/catalog waits under load, and every backend on PostgreSQL takes 25-37 of
 # its 100 connections, so other groups need measuring on a quiet machine first.
-phases=("${@:-tsc lint api deploy unit build prod-e2e smoke recovery-pg+recovery-sqlite sigterm image pg-tls metrics replicas rolling restart live breaker e2e}")
+phases=("${@:-tsc lint api deploy unit techdocs-core build prod-e2e smoke techdocs-dev techdocs-s3 recovery-pg+recovery-sqlite sigterm image pg-tls metrics replicas rolling restart live breaker e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 # In a concurrent group (group_dir set) a phase starts in the background with its output in group_dir/<name>.log.
@@ -89,8 +89,16 @@ run_one() {
     unit) run_phase unit env CI=true \
       BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING=postgresql://postgres@127.0.0.1:5432 yarn test ;;
     build) run_phase build yarn build:backend ;;
+    # The project-local techdocs-core MkDocs plugin (tools/mkdocs-techdocs-core) on real MkDocs builds (~5 s).
+    techdocs-core) run_phase techdocs-core .tools/bin/techdocs-python -m unittest discover -s tools/mkdocs-techdocs-core -v ;;
     # System tests on node's test runner (system-tests/, one file per phase, so a failure names its phase).
     smoke) run_phase smoke node --test --test-reporter=spec system-tests/smoke.test.mjs ;;
+    # TechDocs in development: the built backend on the dev config builds the sample docs with the project-local mkdocs
+    # on first view, streams a broken mkdocs.yml's error while the others build, search finds pages (needs `build`).
+    techdocs-dev) run_phase techdocs-dev node --test --test-reporter=spec system-tests/techdocs-dev.test.mjs ;;
+    # TechDocs in production: a site published to an S3 stand-in (s3rver) with the AWS S3 publisher is served by the
+    # built backend on the production config (builder external, never builds), found by search on PostgreSQL.
+    techdocs-s3) run_phase techdocs-s3 node --test --test-reporter=spec system-tests/techdocs-s3.test.mjs ;;
     recovery) run_phase recovery env RECOVERY_DATABASES='pg sqlite' \
       node --test --test-reporter=spec system-tests/recovery.test.mjs ;;
     # The same test, one database each: two processes (own bundle copy, ports, data folder, database) for a group.
