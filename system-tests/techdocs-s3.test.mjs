@@ -236,6 +236,10 @@ after(async () => {
   bundle?.remove();
   keepBundle?.();
   if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
+  // With the local builder (TECHDOCS_S3_WITHOUT=external) upstream's generator writes a default mkdocs.yml into the
+  // entity's dir: source folder, the fixture folder; the fixture itself has none.
+  if (WITHOUT === 'external')
+    rmSync(path.join(fixtures, 'techdocs-s3/mkdocs.yml'), { force: true });
 });
 afterEach(logTailOnFailure(() => backend));
 
