@@ -53,6 +53,8 @@ class TechDocsCoreBuildTest(unittest.TestCase):
         self.assertIn("capture worker", " ".join(doc["text"] for doc in index["docs"]))
         # The Material theme, whatever mkdocs.yml said (the default theme is 'mkdocs').
         self.assertIn("md-content", self.read(site, "index.html"))
+        # No external font stylesheet (the reader would wait for it forever where it is unreachable).
+        self.assertNotIn("fonts.googleapis.com", self.read(site, "index.html"))
 
     def test_no_site_description_is_an_empty_string(self):
         site = self.build_site("site_name: x\nplugins: [techdocs-core]\n", {"index.md": "# x\n"})

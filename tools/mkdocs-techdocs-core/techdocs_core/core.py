@@ -70,6 +70,9 @@ class TechDocsCore(BasePlugin[TechDocsCoreConfig]):
             config["theme"] = Theme(name=THEME)
         # Backstage styles the docs itself; a palette from mkdocs.yml would fight its light and dark themes.
         config["theme"]["palette"] = {}
+        # No Google Fonts: the reader sets its own typography, and it keeps a page hidden until every stylesheet has
+        # loaded, so an unreachable fonts.googleapis.com (offline machines, strict egress) left pages blank.
+        config["theme"]["font"] = False
 
     def _plugins(self, config):
         plugins = config["plugins"]
