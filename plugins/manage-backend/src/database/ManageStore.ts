@@ -62,6 +62,22 @@ export class ManageStore {
   /** Replaces the mirror in one transaction: readers see the old or the new catalog, never half of it. */
   async replaceMirror(entities: MirroredEntity[]): Promise<void> {
     await this.knex.transaction(async trx => {
+      const before = new Map<string, string>(
+        (await trx('manage_entities').select('entity_ref', 'owner_ref')).map(
+          r => [r.entity_ref, r.owner_ref],
+        ),
+      );
+      // The owners whose set of entities changes: their per-month totals are derived again below.
+      const changed = new Set<string>();
+      for (const e of entities) {
+        const old = before.get(e.entityRef);
+        if (old !== e.ownerRef) {
+          changed.add(e.ownerRef);
+          if (old !== undefined) changed.add(old);
+        }
+        before.delete(e.entityRef);
+      }
+      before.forEach(owner => changed.add(owner));
       await trx('manage_entities').delete();
       await trx.batchInsert(
         'manage_entities',
@@ -75,7 +91,45 @@ export class ManageStore {
         })),
         CHUNK,
       );
+      await this.rederiveOwnerTotals(trx, [...changed]);
     });
+  }
+
+  /**
+   * Derives the owners' per-month KPI totals again from the samples and the mirror (within the caller's
+   * transaction), for all months or only the given ones.
+   */
+  private async rederiveOwnerTotals(
+    trx: Knex.Transaction,
+    owners: string[],
+    periods?: string[],
+  ): Promise<void> {
+    for (let i = 0; i < owners.length; i += CHUNK) {
+      const chunk = owners.slice(i, i + CHUNK);
+      const remove = trx('manage_kpi_owner_totals').whereIn('owner_ref', chunk);
+      const sums = trx('manage_kpi_samples as s')
+        .join('manage_entities as e', 'e.entity_ref', 's.entity_ref')
+        .whereIn('e.owner_ref', chunk)
+        .select('e.owner_ref', 's.kpi', 's.period')
+        .sum({ total: 's.value' })
+        .groupBy('e.owner_ref', 's.kpi', 's.period');
+      if (periods) {
+        remove.whereIn('period', periods);
+        sums.whereIn('s.period', periods);
+      }
+      await remove.delete();
+      await trx
+        .insert(sums)
+        .into(
+          trx.raw('?? (??, ??, ??, ??)', [
+            'manage_kpi_owner_totals',
+            'owner_ref',
+            'kpi',
+            'period',
+            'total',
+          ]),
+        );
+    }
   }
 
   /**
@@ -110,6 +164,20 @@ export class ManageStore {
           .onConflict(['entity_ref', 'kpi', 'period'])
           .merge(['value', 'source', 'updated_at']);
       }
+      // The owners' totals move with their samples, in the same transaction: a rolled-back batch leaves both as they were.
+      const owners = new Set<string>();
+      const refs = [...new Set(samples.map(s => s.entityRef))];
+      for (let i = 0; i < refs.length; i += CHUNK) {
+        const rows = await trx('manage_entities')
+          .whereIn('entity_ref', refs.slice(i, i + CHUNK))
+          .distinct('owner_ref');
+        rows.forEach(r => owners.add(r.owner_ref));
+      }
+      await this.rederiveOwnerTotals(
+        trx,
+        [...owners],
+        [...new Set(samples.map(s => s.period))],
+      );
     });
   }
 
@@ -256,6 +324,42 @@ export class ManageStore {
       }
     }
     return [...totals.values()];
+  }
+
+  /**
+   * The same totals as {@link ManageStore.kpiTotals} over every entity the owners own, read from the per-owner
+   * monthly totals: only for a caller who may see all of those entities.
+   */
+  async ownerKpiTotals(
+    owners: string[],
+    fromPeriod: string,
+    toPeriod: string,
+  ): Promise<KpiTotalRow[]> {
+    const rows: { kpi: KpiName; period: string; total: string | number }[] =
+      (await this.knex('manage_kpi_owner_totals')
+        .whereIn('owner_ref', owners)
+        .whereBetween('period', [fromPeriod, toPeriod])
+        .select('kpi', 'period')
+        .sum({ total: 'total' })
+        .groupBy('kpi', 'period')) as any;
+    return rows.map(r => ({
+      kpi: r.kpi,
+      period: r.period,
+      total: Number(r.total),
+    }));
+  }
+
+  /** {@link ManageStore.totalsByOwner} over every entity the owners own, from the per-owner monthly totals. */
+  async ownerTotals(
+    owners: string[],
+    kpi: KpiName,
+    period: string,
+  ): Promise<Map<string, number>> {
+    const rows = await this.knex('manage_kpi_owner_totals')
+      .whereIn('owner_ref', owners)
+      .where({ kpi, period })
+      .select('owner_ref', 'total');
+    return new Map(rows.map(r => [r.owner_ref, Number(r.total)]));
   }
 
   /** One KPI's total in one month per owning group, for the entities. */

@@ -45,11 +45,17 @@ export class TeamSummaryService {
       throw new NotFoundError(`No team ${groupRef} in the catalog`);
     }
     const owners = org.treeOf(groupRef);
+    let candidates: string[] | undefined;
     const visible = await timing.measure('entity-permission', () =>
-      this.visibility.resolve(credentials, () =>
-        this.store.ownedRefs(owners, { all: true }),
-      ),
+      this.visibility.resolve(credentials, async () => {
+        candidates = await this.store.ownedRefs(owners, { all: true });
+        return candidates;
+      }),
     );
+    // Every owned entity readable (outright, or each one allowed by a conditional decision): the per-owner totals
+    // are exactly the caller's sums.
+    const seesAll =
+      'all' in visible || visible.refs.length === candidates?.length;
     const refs = await this.store.ownedRefs(owners, visible);
 
     // The sources are global (a provider covers every team): a handful of rows, read alongside the team's queries.
@@ -67,16 +73,26 @@ export class TeamSummaryService {
     const [trendRows, entityKpis, costByOwner] = latest
       ? await timing.measure('kpis', () =>
           Promise.all([
-            this.store.kpiTotals(
-              refs,
-              addMonths(latest, 1 - TREND_PERIODS),
-              latest,
-            ),
+            // A caller who may see every owned entity gets the per-owner monthly totals (a few rows per owner);
+            // anyone else the sums over just their visible entities' samples.
+            seesAll
+              ? this.store.ownerKpiTotals(
+                  owners,
+                  addMonths(latest, 1 - TREND_PERIODS),
+                  latest,
+                )
+              : this.store.kpiTotals(
+                  refs,
+                  addMonths(latest, 1 - TREND_PERIODS),
+                  latest,
+                ),
             this.store.entityKpis(
               entities.map(e => e.entityRef),
               latest,
             ),
-            this.store.totalsByOwner(refs, 'cloud-cost', latest),
+            seesAll
+              ? this.store.ownerTotals(owners, 'cloud-cost', latest)
+              : this.store.totalsByOwner(refs, 'cloud-cost', latest),
           ]),
         )
       : [[], [], new Map<string, number>()];
