@@ -5,6 +5,7 @@
 // interrupted (Ctrl-C, CI timeout): every spawned process is killed instead of being left running with its data.
 // Shared by the system tests, the production e2e setup and the benchmarks.
 import { execFile, execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -12,13 +13,18 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { addDevOnlyPackages } from './production-install.mjs';
+import {
+  addDevOnlyPackages,
+  DEV_ONLY_PACKAGES,
+} from './production-install.mjs';
 import { testRedisUrl } from './redis.mjs';
 import net from 'node:net';
 import pg from 'pg';
@@ -133,6 +139,7 @@ export function unpackBundle() {
   // Not in the bundle (devDependencies): the local git publish target the development config asks for.
   addDevOnlyPackages(dir);
   linkNodeModules(dir);
+  precompileConfigSchemas(dir);
   for (const f of [
     'catalog',
     'templates',
@@ -165,6 +172,84 @@ export async function unpackBundleLocked() {
   );
   const dir = stdout;
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The added dev-only packages come with TypeScript config schemas (`configSchema: config.d.ts`), which
+ * @backstage/config-loader compiles with typescript + ts-json-schema-generator at every backend start (secret
+ * enumeration and validation): seconds and ~80 MiB of heap per start. This compiles them once, as
+ * `backstage-cli package build` does for the bundle's own packages (productionPack: loadConfigSchema on the
+ * package alone, the result written to config.schema.json, `configSchema` pointed at it, config.d.ts dropped).
+ * Compiled in a child process (loadConfigSchema is asynchronous, unpackBundle is not), cached in tmpdir by the
+ * schemas' content and the config-loader version, so most unpacks only copy JSON.
+ */
+function precompileConfigSchemas(dir) {
+  const packages = DEV_ONLY_PACKAGES.map(p => path.join(dir, p.dir)).filter(
+    d => {
+      const { configSchema } = JSON.parse(
+        readFileSync(path.join(d, 'package.json'), 'utf8'),
+      );
+      return typeof configSchema === 'string' && configSchema.endsWith('.d.ts');
+    },
+  );
+  if (packages.length === 0) return;
+  const loader = path.join(root, 'node_modules/@backstage/config-loader');
+  const hash = createHash('sha256').update(
+    JSON.parse(readFileSync(path.join(loader, 'package.json'), 'utf8')).version,
+  );
+  for (const d of packages) {
+    const { name, configSchema } = JSON.parse(
+      readFileSync(path.join(d, 'package.json'), 'utf8'),
+    );
+    hash.update(`\0${name}\0${readFileSync(path.join(d, configSchema))}`);
+  }
+  const cache = path.join(
+    tmpdir(),
+    `backstage-dev-config-schemas-${hash.digest('hex').slice(0, 16)}.json`,
+  );
+  if (!existsSync(cache)) {
+    const script = `
+      const { loadConfigSchema } = require(${JSON.stringify(loader)});
+      const paths = JSON.parse(process.argv[1]);
+      loadConfigSchema({ dependencies: [], packagePaths: paths, excludePackageDependencies: true })
+        .then(s => process.stdout.write(JSON.stringify(Object.fromEntries(
+          s.serialize().schemas.map(e => [e.packageName, e.value])))));`;
+    const json = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        script,
+        JSON.stringify(packages.map(d => path.join(d, 'package.json'))),
+      ],
+      { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    // Written whole, then renamed: concurrent unpacks never read half a file.
+    const partial = `${cache}.${process.pid}`;
+    writeFileSync(partial, json);
+    renameSync(partial, cache);
+  }
+  const schemas = JSON.parse(readFileSync(cache, 'utf8'));
+  for (const d of packages) {
+    const manifest = JSON.parse(
+      readFileSync(path.join(d, 'package.json'), 'utf8'),
+    );
+    const schema = schemas[manifest.name];
+    if (!schema)
+      throw new Error(`no compiled config schema for ${manifest.name}`);
+    writeFileSync(
+      path.join(d, 'config.schema.json'),
+      JSON.stringify(schema, null, 2),
+    );
+    rmSync(path.join(d, manifest.configSchema));
+    writeFileSync(
+      path.join(d, 'package.json'),
+      JSON.stringify(
+        { ...manifest, configSchema: 'config.schema.json' },
+        null,
+        2,
+      ),
+    );
+  }
 }
 
 /**
