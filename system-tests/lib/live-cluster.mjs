@@ -7,10 +7,9 @@
 //   events          events.useEventBus: never — each replica hears only its own events (as before the events backend)
 //   redis           backend.cache.store: memory — each replica has its own cache
 //   shared-database replica A on a database of its own
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { startGithubStandin } from '../../e2e/fixtures/github-standin/start.mjs';
 // The production e2e suite's own sign-in through the stand-in (TypeScript, loaded by Node 22's type stripping).
 import { githubSignIn } from '../../e2e/tests-production/github-sign-in.ts';
@@ -20,6 +19,7 @@ import {
   onExit,
   root,
   startBackend,
+  unpackBundleLocked,
   waitFor,
 } from './backend.mjs';
 import { startRedis } from './redis.mjs';
@@ -37,27 +37,6 @@ function psql(sql) {
   execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qc', sql], {
     stdio: 'ignore',
   });
-}
-
-/**
- * The backend bundle unpacked into a folder of our own, under the build lock (a build may be rewriting dist/).
- * Asynchronous: waiting for another helper's build must not block this process's signal handling.
- */
-async function unpackBundleLocked() {
-  const { stdout } = await promisify(execFile)(
-    'flock',
-    [
-      '/tmp/backstage-build.lock',
-      process.execPath,
-      '--input-type=module',
-      '-e',
-      `const m = await import(${JSON.stringify(
-        path.join(root, 'system-tests/lib/backend.mjs'),
-      )}); process.stdout.write(m.unpackBundle().dir);`,
-    ],
-    { encoding: 'utf8' },
-  );
-  return stdout;
 }
 
 const started = Date.now();
@@ -103,12 +82,11 @@ export async function startCluster({ without, techdocsPage }) {
     cleanups.push(standin.stop);
 
     progress('unpacking the backend bundle (under the build lock)');
-    const bundleDir = await unpackBundleLocked();
-    const cancelBundle = onExit(() =>
-      rmSync(bundleDir, { recursive: true, force: true }),
-    );
+    const bundle = await unpackBundleLocked();
+    const bundleDir = bundle.dir;
+    const cancelBundle = onExit(bundle.remove);
     cleanups.push(() => {
-      rmSync(bundleDir, { recursive: true, force: true });
+      bundle.remove();
       cancelBundle();
     });
     const extra = path.join(bundleDir, 'app-config.live-without.yaml');
