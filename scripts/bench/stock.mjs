@@ -11,17 +11,19 @@
 // --profile: one more start of each side under `node --cpu-prof`; prints self time by package during the idle
 // seconds after readiness (background work: schedulers, pollers) and during the single-entity load, ours minus
 // stock, the main thread's busy share at idle, and the top functions of our packages (scripts/bench/lib/cpuprofile.mjs).
-// --variants relaxed,drop:<id>+<id>,...: more variants of ours in the same alternating rounds: `relaxed` is ours with
+// --variants relaxed,stock-chain,drop:<id>+<id>,...: more variants of ours in the same alternating rounds: `relaxed` is ours with
 // its extra schedules moved out of the run by config (tech-migrations evaluation, manage catalog mirror and KPI
-// providers, the GitHub org provider); `drop:<ids>` is ours without those plugins and their modules
+// providers, the GitHub org provider); `stock-chain` is ours with neither router override (breaker, graceful
+// shutdown: scripts/bench/lib/stock-chain.cjs), i.e. what our request path costs; `drop:<ids>` is ours without those plugins and their modules
 // (scripts/bench/lib/drop-plugins.cjs; `label=drop:...` names it), to attribute RSS and idle CPU to them; `<label>@<bundle.tar.gz>` is another
 // build of ours (before/after a change in one run).
 // --dev: readiness of a development start (`backstage-cli package start`, as `yarn start` runs the backend: sources
 // transpiled on load, file watcher) of both apps in alternating rounds (--dev-rounds), on the same override.
 // --modules: at ready + idle each start also reports its memory breakdown and the modules it has loaded, by
 // package (scripts/bench/lib/loaded-modules.cjs); printed as each variant minus stock, to attribute RSS.
+// Before the loads each start waits (--settle, at most 30 s) until its start-up work is over (CPU below 3 % of a core).
 // Every figure line states the machine's load average, since other processes share its cores.
-// Usage: yarn build:backend && yarn bench:stock [--rounds 3] [--seconds 15] [--connections 10] [--profile]
+// Usage: yarn build:backend && yarn bench:stock [--rounds 3] [--seconds 15] [--connections 10] [--settle 30] [--profile]
 //          [--variants relaxed,drop:manage,before@/tmp/bundle.tar.gz] [--dev] [--dev-rounds 2] [--no-build-lock]
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
@@ -64,6 +66,7 @@ const { values: opts } = parseArgs({
     'dev-rounds': { type: 'string', default: '2' },
     idle: { type: 'string', default: '10' },
     'build-lock': { type: 'boolean', default: true },
+    settle: { type: 'string', default: '30' },
     modules: { type: 'boolean', default: false },
   },
 });
@@ -77,6 +80,12 @@ const ROUTES = {
 };
 const median = xs =>
   [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/** The `q` quantile of `xs` (nearest rank). */
+const percentile = (xs, q) => {
+  const sorted = Float64Array.from(xs).sort();
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+};
 
 /** RSS in MiB of `pid` and every process below it. */
 function treeRssMiB(pid) {
@@ -203,6 +212,19 @@ const variants = opts.variants
   .filter(Boolean)
   .map(v => {
     if (v === 'relaxed') return { name: v, base: 'ours', config: RELAXED };
+    // Ours with the stock HTTP chain: neither router override (breaker, graceful shutdown), everything else as
+    // shipped: what our request path costs, in the same run (scripts/bench/lib/stock-chain.cjs).
+    if (v === 'stock-chain')
+      return {
+        name: v,
+        base: 'ours',
+        env: {
+          NODE_OPTIONS: `--require ${path.join(
+            import.meta.dirname,
+            'lib/stock-chain.cjs',
+          )}`,
+        },
+      };
     const other = v.match(/^([\w-]+)@(.+\.tar\.gz)$/);
     if (other) {
       // Another build of ours (e.g. a bundle.tar.gz copied before a change): unpacked over a copy of the current
@@ -426,6 +448,7 @@ async function startSide(name, { cpuProfileDir } = {}) {
       name,
       base,
       backend,
+      started,
       readySeconds,
       readyAt,
       idleEndAt,
@@ -453,12 +476,17 @@ function cpuSeconds(pid) {
 async function load(target, route, seconds) {
   const cpuBefore = cpuSeconds(target.backend.pid);
   const xactsBefore = await target.xacts();
-  const result = await autocannon({
+  const run = autocannon({
     url: target.base + route,
     connections: Number(opts.connections),
     duration: seconds,
     headers: { Authorization: `Bearer ${token}` },
   });
+  // Each response's own time (process.hrtime, fractional ms): autocannon's histogram keeps whole milliseconds,
+  // too coarse for a 1.05 bound on a p50 of a few ms.
+  const times = [];
+  run.on('response', (_client, _status, _bytes, ms) => times.push(ms));
+  const result = await run;
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(
       `${target.name} ${route}: ${result.non2xx} non-2xx, ${result.errors} errors`,
@@ -472,11 +500,27 @@ async function load(target, route, seconds) {
     ((await target.xacts()) - xactsBefore) / result.requests.total;
   return {
     xactsPerReq,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
     rps: result.requests.average,
     cpuMsPer1k,
   };
+}
+
+/**
+ * Waits (at most --settle seconds) until the backend's start-up work is over, i.e. its CPU over the last 2 s is below
+ * 3 % of a core: the first catalog processing, stitching and search indexing of a fresh start otherwise overlap the
+ * load at a different point each start and move req/s by ±20 % between rounds. Returns the seconds waited.
+ */
+async function settle(t) {
+  const started = Date.now();
+  const samples = [cpuSeconds(t.backend.pid)];
+  while (Date.now() - started < Number(opts.settle) * 1000) {
+    await new Promise(r => setTimeout(r, 1000));
+    samples.push(cpuSeconds(t.backend.pid));
+    if (samples.length >= 3 && samples.at(-1) - samples.at(-3) < 0.06) break;
+  }
+  return (Date.now() - started) / 1000;
 }
 
 /** One fresh start of `name`: readiness, RSS, then both loads after a short warm-up. */
@@ -491,10 +535,14 @@ async function measure(name) {
     t = await startSide(name);
   }
   try {
+    const settledAfter = await settle(t);
     await load(t, ROUTES.entity, 3); // warm-up: JIT, caches, pools
     const entity = await load(t, ROUTES.entity, Number(opts.seconds));
     const list = await load(t, ROUTES.list, Number(opts.seconds));
     return {
+      // LOG_LEVEL=warn: what a side logs during the run is its warnings and errors (a loop of them costs CPU).
+      warnings: t.backend.log.filter(l => l.trim()),
+      settledAfter,
       readySeconds: t.readySeconds,
       rss: t.rss,
       idleCpu: t.idleCpu,
@@ -593,10 +641,22 @@ async function profileAll(names) {
         lastFromUs: (exitAt - from) * 1000,
         lastToUs: (exitAt - to) * 1000,
       });
+    // Start-up: from the profile's start (the process's) to readiness.
+    const startUp = summarize(file, {
+      limit: 12,
+      filter: p => /^(plugins|packages)\//.test(p),
+      firstUs: (t.readyAt - t.started) * 1000,
+      callersOf: ['ajv'],
+    });
     const idleSeconds = (t.idleEndAt - t.readyAt) / 1000;
     const idle = window(t.readyAt, t.idleEndAt);
     const busy = window(loadStart, loadEnd);
     prof[name] = {
+      readySeconds: t.readySeconds,
+      startBusyMs: startUp.busyMs,
+      startMs: startUp.allPackages,
+      startFunctions: startUp.functions,
+      startCallers: startUp.callers,
       idlePerS: new Map(
         [...idle.allPackages].map(([p, ms]) => [p, ms / idleSeconds]),
       ),
@@ -619,7 +679,11 @@ async function profileAll(names) {
         24,
       )} idle ${IDLE_SECONDS} s after ready: main thread busy ${(
         prof[name].idleElu * 100
-      ).toFixed(1)} %  |  entity load: ${prof[name].loadTotal.toFixed(
+      ).toFixed(1)} %  |  start: ready in ${prof[name].readySeconds.toFixed(
+        1,
+      )} s, main thread busy ${(prof[name].startBusyMs / 1000).toFixed(
+        1,
+      )} s  |  entity load: ${prof[name].loadTotal.toFixed(
         0,
       )} CPU ms per 1000 requests`,
     );
@@ -627,6 +691,32 @@ async function profileAll(names) {
     const o = prof[name];
     const s = prof.stock;
     console.log(`\n${name} minus stock:`);
+    printDiff(
+      'start-up to readiness, coarse (CPU ms):',
+      sumBy(o.startMs, coarseOf),
+      sumBy(s.startMs, coarseOf),
+      name,
+      'stock',
+      'ms',
+    );
+    printDiff(
+      'start-up to readiness, by package (CPU ms):',
+      sumBy(o.startMs, groupOf),
+      sumBy(s.startMs, groupOf),
+      name,
+      'stock',
+      'ms',
+      16,
+    );
+    printDiff(
+      'start-up to readiness, ajv (JSON schema compilation) by its caller (CPU ms):',
+      o.startCallers,
+      s.startCallers,
+      name,
+      'stock',
+      'ms',
+      8,
+    );
     printDiff(
       'idle, coarse (CPU ms per second):',
       sumBy(o.idlePerS, coarseOf),
@@ -660,6 +750,9 @@ async function profileAll(names) {
       'ms/1k',
       14,
     );
+    console.log('  our packages at start-up, top functions (self ms):');
+    for (const f of o.startFunctions.slice(0, 6))
+      console.log(`    ${f.ms.toFixed(1).padStart(7)}  ${f.name}`);
     console.log(
       `  our packages at idle, top functions (self ms in ${IDLE_SECONDS} s):`,
     );
@@ -835,6 +928,30 @@ function printModules() {
 
 const results = Object.fromEntries(specs.map(s => [s.name, []]));
 
+/** Each side's warnings and errors over its rounds, by message (LOG_LEVEL=warn: nothing else is logged). */
+function printWarnings() {
+  for (const [name, rounds] of Object.entries(results)) {
+    const counts = new Map();
+    for (const r of rounds)
+      for (const line of r.warnings) {
+        let message = line;
+        try {
+          message = JSON.parse(line).message ?? line;
+        } catch {
+          // not a JSON log line
+        }
+        const key = String(message).slice(0, 140);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    const total = [...counts.values()].reduce((a, n) => a + n, 0);
+    console.log(
+      `${name}: ${total} log lines at warn or above in ${rounds.length} starts`,
+    );
+    for (const [m, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 6))
+      console.log(`  ${String(n).padStart(5)}  ${m}`);
+  }
+}
+
 /** Medians of the rounds and the ratios to stock of ours and each variant. */
 function printTable() {
   const med = (name, f) => median(results[name].map(f));
@@ -843,13 +960,13 @@ function printTable() {
     [`RSS ready+${IDLE_SECONDS}s (MiB)`, r => r.rss, 0],
     [`idle CPU % (${IDLE_SECONDS} s)`, r => r.idleCpu * 100, 1],
     ['idle DB xacts/s', r => r.idleXactsPerS, 1],
-    ['entity p50 (ms)', r => r.entity.p50, 1],
-    ['entity p99 (ms)', r => r.entity.p99, 1],
+    ['entity p50 (ms)', r => r.entity.p50, 2],
+    ['entity p99 (ms)', r => r.entity.p99, 2],
     ['entity req/s', r => r.entity.rps, 0],
     ['entity CPU ms/1k req', r => r.entity.cpuMsPer1k, 0],
     ['entity DB xacts/req', r => r.entity.xactsPerReq, 2],
-    ['list p50 (ms)', r => r.list.p50, 1],
-    ['list p99 (ms)', r => r.list.p99, 1],
+    ['list p50 (ms)', r => r.list.p50, 2],
+    ['list p99 (ms)', r => r.list.p99, 2],
     ['list req/s', r => r.list.rps, 0],
     ['list CPU ms/1k req', r => r.list.cpuMsPer1k, 0],
     ['list DB xacts/req', r => r.list.xactsPerReq, 2],
@@ -917,15 +1034,20 @@ try {
           1,
         )} s  rss ${r.rss.toFixed(0)} MiB  idle CPU ${(r.idleCpu * 100).toFixed(
           1,
-        )} %  ${r.idleXactsPerS.toFixed(1)} xacts/s  entity p50 ${
-          r.entity.p50
-        } ms ${r.entity.rps.toFixed(0)} req/s  list p50 ${
-          r.list.p50
-        } ms ${r.list.rps.toFixed(0)} req/s  (load average ${load1()})`,
+        )} %  ${r.idleXactsPerS.toFixed(
+          1,
+        )} xacts/s  settled ${r.settledAfter.toFixed(
+          0,
+        )} s  entity p50 ${r.entity.p50.toFixed(2)} ms ${r.entity.rps.toFixed(
+          0,
+        )} req/s  list p50 ${r.list.p50.toFixed(2)} ms ${r.list.rps.toFixed(
+          0,
+        )} req/s  (load average ${load1()})`,
       );
     }
   }
   if (Number(opts.rounds) > 0) printTable();
+  printWarnings();
 
   if (opts.modules) printModules();
   if (opts.profile) await profileAll(names);

@@ -50,32 +50,32 @@ export function createServerDrainer(
   server: Server,
   options: ServerDrainerOptions,
 ) {
+  // Tracked per connection, not per request: nothing runs on the request path until the drain starts. Node keeps
+  // the response a connection is serving in `socket._httpMessage` (from the request's arrival until the response
+  // has been flushed; a pipelined request's response takes its place then), so the requests in flight are the
+  // connections' current responses.
   const sockets = new Set<Socket>();
-  const responses = new Set<ServerResponse>();
-  let inFlight = 0;
-  let draining = false;
   let drained: Promise<void> | undefined;
 
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  // First in line, so the Connection header is set before any handler can send the response.
-  server.prependListener('request', (_req, res) => {
-    inFlight++;
-    responses.add(res);
-    // A request on a kept-alive connection during the drain is served, but the client must reconnect elsewhere.
-    if (draining && !res.headersSent) res.setHeader('Connection', 'close');
-    res.once('close', () => {
-      inFlight--;
-      responses.delete(res);
-    });
-  });
+
+  function responsesInFlight(): ServerResponse[] {
+    const responses: ServerResponse[] = [];
+    for (const socket of sockets) {
+      const res = (socket as Socket & { _httpMessage?: ServerResponse | null })
+        ._httpMessage;
+      if (res) responses.push(res);
+    }
+    return responses;
+  }
 
   /** Ends the open-ended waits in flight (see isOpenEndedWait); returns how many. */
   function endOpenEndedWaits() {
     let ended = 0;
-    for (const res of responses) {
+    for (const res of responsesInFlight()) {
       if (isOpenEndedWait(res)) {
         // A later write by its handler is dropped (Node returns false; no 'error' is emitted).
         res.end();
@@ -87,7 +87,11 @@ export function createServerDrainer(
 
   async function run() {
     const { logger, delayMs, drainTimeoutMs } = options;
-    draining = true;
+    // First in line, so the Connection header is set before any handler can send the response: a request on a
+    // kept-alive connection during the drain is served, but the client must reconnect elsewhere.
+    server.prependListener('request', (_req, res) => {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+    });
     if (delayMs > 0) {
       logger.info(`Shutdown: serving for ${delayMs} ms more before closing`);
       await sleep(delayMs);
@@ -99,20 +103,23 @@ export function createServerDrainer(
     });
     const waits = endOpenEndedWaits();
     logger.info(
-      `Shutdown: stopped accepting connections; draining ${inFlight} in-flight request(s)${
+      `Shutdown: stopped accepting connections; draining ${
+        responsesInFlight().length
+      } in-flight request(s)${
         waits ? ` (ended ${waits} event stream(s) and long poll(s))` : ''
       }`,
     );
     const started = Date.now();
     const deadline = started + drainTimeoutMs;
-    while (inFlight > 0 && Date.now() < deadline) {
+    while (responsesInFlight().length > 0 && Date.now() < deadline) {
       await sleep(50);
       // One that started waiting since (a request on a kept-alive connection).
       endOpenEndedWaits();
     }
-    if (inFlight > 0) {
+    const left = responsesInFlight().length;
+    if (left > 0) {
       logger.warn(
-        `Shutdown: ${inFlight} request(s) still in flight after ${drainTimeoutMs} ms; closing their connections`,
+        `Shutdown: ${left} request(s) still in flight after ${drainTimeoutMs} ms; closing their connections`,
       );
     } else {
       logger.info(
@@ -130,7 +137,7 @@ export function createServerDrainer(
       return drained;
     },
     /** Requests currently being served (for tests and logs). */
-    inFlight: () => inFlight,
+    inFlight: () => responsesInFlight().length,
   };
 }
 

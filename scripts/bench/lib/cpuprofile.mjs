@@ -27,10 +27,20 @@ export function packageOf(url, functionName) {
  */
 export function summarize(
   file,
-  { limit = 15, filter = () => true, lastFromUs, lastToUs, firstUs } = {},
+  {
+    limit = 15,
+    filter = () => true,
+    lastFromUs,
+    lastToUs,
+    firstUs,
+    callersOf = [],
+  } = {},
 ) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map(n => [n.id, n]));
+  const parentOf = new Map();
+  for (const n of profile.nodes)
+    for (const c of n.children ?? []) parentOf.set(c, n.id);
   const self = new Map();
   // Sample i took timeDeltas[i + 1] (the delta to the next sample); the last one is unknown, counted as the mean.
   const deltas = profile.timeDeltas;
@@ -54,6 +64,18 @@ export function summarize(
   });
   const packages = new Map();
   const functions = new Map();
+  // For the packages in `callersOf`: their self time by the first frame up the stack that is another package's
+  // (which code made ajv compile, for instance).
+  const callers = new Map();
+  const callerOf = (id, pkg) => {
+    for (let p = parentOf.get(id); p !== undefined; p = parentOf.get(p)) {
+      const { callFrame } = byId.get(p);
+      const other = packageOf(callFrame.url, callFrame.functionName);
+      if (other !== pkg && other !== 'node:internal')
+        return `${other} ${callFrame.functionName || '(anonymous)'}`;
+    }
+    return '(root)';
+  };
   let busy = 0;
   for (const [id, us] of self) {
     const { callFrame } = byId.get(id);
@@ -61,6 +83,10 @@ export function summarize(
     if (pkg === '(idle)') continue;
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
     busy += us;
+    if (callersOf.includes(pkg)) {
+      const key = `${pkg} <- ${callerOf(id, pkg)}`;
+      callers.set(key, (callers.get(key) ?? 0) + us / 1000);
+    }
     if (!filter(pkg)) continue;
     const key = `${pkg} ${callFrame.functionName || '(anonymous)'}:${
       callFrame.lineNumber + 1
@@ -81,5 +107,6 @@ export function summarize(
     packages: rows(packages),
     allPackages: new Map([...packages].map(([k, us]) => [k, us / 1000])),
     functions: rows(functions),
+    callers,
   };
 }

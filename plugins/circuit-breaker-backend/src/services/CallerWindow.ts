@@ -40,12 +40,13 @@ export class CallerWindow {
   }
 
   record(caller: string, failed: boolean) {
-    this.expire();
+    const now = this.now();
+    this.expire(now);
     const key =
       this.totals.has(caller) || this.totals.size < this.maxCallers
         ? caller
         : 'overflow';
-    const start = Math.floor(this.now() / this.bucketMs) * this.bucketMs;
+    const start = now - (now % this.bucketMs);
     let bucket = this.buckets[this.buckets.length - 1];
     if (!bucket || bucket.start !== start) {
       bucket = { start, tallies: new Map() };
@@ -68,8 +69,8 @@ export class CallerWindow {
     return this.totals;
   }
 
-  private expire() {
-    const oldest = this.now() - this.windowMs;
+  private expire(now = this.now()) {
+    const oldest = now - this.windowMs;
     while (
       this.buckets.length &&
       this.buckets[0].start + this.bucketMs <= oldest

@@ -16,52 +16,7 @@ import CircuitBreaker from 'opossum';
 import { BreakerMetrics } from './BreakerMetrics';
 import { Caller, callerOf } from './caller';
 import { CallerWindow, Tally } from './CallerWindow';
-
-/** Rejects the breaker's action when a plugin answered with a server error (or never answered a slow request). */
-class ServerErrorResponse extends Error {
-  constructor(readonly status: number) {
-    super(
-      status ? `responded ${status}` : 'no response before the caller left',
-    );
-  }
-}
-
-/**
- * Settles when the response status is decided, i.e. when its headers are written: a status >= 500 fails.
- * Judging at header time keeps long-lived responses (server-sent events, downloads) from counting as slow.
- * Past `timeoutMs` the request is reported slow (`onSlow`) but not failed: a slow success under load is a success.
- * A caller that gives up on a request already past the timeout is a failure (the plugin hangs); one that goes
- * away earlier is not the plugin's failure and is not counted (resolves false).
- */
-function responseOutcome(
-  res: Response,
-  timeoutMs: number,
-  onSlow: () => void,
-): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    let slow = false;
-    const timer = setTimeout(() => {
-      slow = true;
-      onSlow();
-    }, timeoutMs);
-    timer.unref?.();
-    const writeHead = res.writeHead;
-    res.writeHead = function patchedWriteHead(this: Response, ...args: any[]) {
-      res.writeHead = writeHead;
-      clearTimeout(timer);
-      const status = typeof args[0] === 'number' ? args[0] : res.statusCode;
-      if (status >= 500) reject(new ServerErrorResponse(status));
-      else resolve(true);
-      return (writeHead as Function).apply(this, args);
-    } as Response['writeHead'];
-    res.once('close', () => {
-      if (res.headersSent) return;
-      clearTimeout(timer);
-      if (slow) reject(new ServerErrorResponse(0));
-      else resolve(false);
-    });
-  });
-}
+import { ResponseWatch } from './ResponseWatch';
 
 const isFailing = (t: Tally, thresholdPct: number) =>
   t.failures > 0 && (t.failures * 100) / t.requests > thresholdPct;
@@ -85,6 +40,7 @@ export class PluginBreaker {
     void
   >;
   private readonly window: CallerWindow;
+  private readonly responses: ResponseWatch;
   /** Window counts of events that are not a caller's: `slow` and `throttled` requests. */
   private readonly events: CallerWindow;
   private readonly throttled = new Map<
@@ -105,20 +61,24 @@ export class PluginBreaker {
   ) {
     this.window = new CallerWindow(settings.rollingCountTimeout);
     this.events = new CallerWindow(settings.rollingCountTimeout);
+    this.responses = new ResponseWatch(settings.timeout, () => {
+      this.events.record('slow', false);
+      metrics.record(pluginId, 'timeout');
+    });
     this.breaker = new CircuitBreaker(
-      async (res: Response, next: NextFunction, caller: Caller) => {
-        const outcome = responseOutcome(res, settings.timeout, () => {
-          this.events.record('slow', false);
-          metrics.record(pluginId, 'timeout');
-        });
+      (res: Response, next: NextFunction, caller: Caller) => {
+        const outcome = this.responses.watch(res).then(
+          counted => {
+            if (counted) this.window.record(caller.key, false);
+          },
+          error => {
+            this.window.record(caller.key, true);
+            this.judge(caller);
+            throw error;
+          },
+        );
         next();
-        try {
-          if (await outcome) this.window.record(caller.key, false);
-        } catch (error) {
-          this.window.record(caller.key, true);
-          this.judge(caller);
-          throw error;
-        }
+        return outcome;
       },
       {
         name: pluginId,
@@ -315,6 +275,7 @@ export class PluginBreaker {
   /** Stops opossum's timers (rolling window, reset timeout) when the backend shuts down. */
   shutdown() {
     this.breaker.shutdown();
+    this.responses.stop();
   }
 
   private stateChanged(state: BreakerState) {
