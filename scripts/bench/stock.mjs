@@ -67,6 +67,7 @@ const { values: opts } = parseArgs({
     idle: { type: 'string', default: '10' },
     'build-lock': { type: 'boolean', default: true },
     settle: { type: 'string', default: '30' },
+    'keep-profiles': { type: 'string' },
     modules: { type: 'boolean', default: false },
   },
 });
@@ -634,6 +635,17 @@ async function profileAll(names) {
       profDir,
       readdirSync(profDir).find(f => f.endsWith('.cpuprofile')),
     );
+    // --keep-profiles <dir>: the raw profile and its windows, for a closer look (e.g. Chrome DevTools).
+    if (opts['keep-profiles']) {
+      const kept = path.join(opts['keep-profiles'], `${name}.cpuprofile`);
+      cpSync(file, kept);
+      writeFileSync(
+        `${kept}.windows.json`,
+        JSON.stringify({ exitAt, loadStart, loadEnd, requests, ...t }, (k, v) =>
+          k === 'backend' || k === 'modules' ? undefined : v,
+        ),
+      );
+    }
     const window = (from, to) =>
       summarize(file, {
         limit: 12,
