@@ -703,65 +703,50 @@ async function profileAll(names) {
     const o = prof[name];
     const s = prof.stock;
     console.log(`\n${name} minus stock:`);
-    printDiff(
-      'start-up to readiness, coarse (CPU ms):',
-      sumBy(o.startMs, coarseOf),
-      sumBy(s.startMs, coarseOf),
-      name,
-      'stock',
-      'ms',
-    );
-    printDiff(
-      'start-up to readiness, by package (CPU ms):',
-      sumBy(o.startMs, groupOf),
-      sumBy(s.startMs, groupOf),
-      name,
-      'stock',
-      'ms',
-      16,
-    );
-    printDiff(
-      'start-up to readiness, ajv (JSON schema compilation) by its caller (CPU ms):',
-      o.startCallers,
-      s.startCallers,
-      name,
-      'stock',
-      'ms',
-      8,
-    );
-    printDiff(
-      'idle, coarse (CPU ms per second):',
-      sumBy(o.idlePerS, coarseOf),
-      sumBy(s.idlePerS, coarseOf),
-      name,
-      'stock',
-      'ms/s',
-    );
-    printDiff(
-      'idle, by package (CPU ms per second):',
-      sumBy(o.idlePerS, groupOf),
-      sumBy(s.idlePerS, groupOf),
-      name,
-      'stock',
-      'ms/s',
-    );
-    printDiff(
-      'entity load, coarse (CPU ms per 1000 requests):',
-      sumBy(o.loadPer1k, coarseOf),
-      sumBy(s.loadPer1k, coarseOf),
-      name,
-      'stock',
-      'ms/1k',
-    );
-    printDiff(
-      'entity load, by package (CPU ms per 1000 requests):',
-      sumBy(o.loadPer1k, groupOf),
-      sumBy(s.loadPer1k, groupOf),
-      name,
-      'stock',
-      'ms/1k',
-      14,
-    );
+    // [title, per-package map of each side, how packages are grouped (none: as they are), unit, rows]
+    const tables = [
+      ['start-up to readiness, coarse (CPU ms)', 'startMs', coarseOf, 'ms', 10],
+      [
+        'start-up to readiness, by package (CPU ms)',
+        'startMs',
+        groupOf,
+        'ms',
+        16,
+      ],
+      [
+        'start-up to readiness, ajv (JSON schema compilation) by its caller (CPU ms)',
+        'startCallers',
+        undefined,
+        'ms',
+        8,
+      ],
+      ['idle, coarse (CPU ms per second)', 'idlePerS', coarseOf, 'ms/s', 10],
+      ['idle, by package (CPU ms per second)', 'idlePerS', groupOf, 'ms/s', 10],
+      [
+        'entity load, coarse (CPU ms per 1000 requests)',
+        'loadPer1k',
+        coarseOf,
+        'ms/1k',
+        10,
+      ],
+      [
+        'entity load, by package (CPU ms per 1000 requests)',
+        'loadPer1k',
+        groupOf,
+        'ms/1k',
+        14,
+      ],
+    ];
+    for (const [title, key, group, unit, limit] of tables)
+      printDiff(
+        `${title}:`,
+        group ? sumBy(o[key], group) : o[key],
+        group ? sumBy(s[key], group) : s[key],
+        name,
+        'stock',
+        unit,
+        limit,
+      );
     console.log('  our packages at start-up, top functions (self ms):');
     for (const f of o.startFunctions.slice(0, 6))
       console.log(`    ${f.ms.toFixed(1).padStart(7)}  ${f.name}`);
