@@ -68,6 +68,8 @@ const { values: opts } = parseArgs({
     'build-lock': { type: 'boolean', default: true },
     settle: { type: 'string', default: '30' },
     'keep-profiles': { type: 'string' },
+    ab: { type: 'string', default: '0' },
+    'ab-seconds': { type: 'string', default: '5' },
     modules: { type: 'boolean', default: false },
   },
 });
@@ -278,8 +280,26 @@ const specs = [
   { name: 'ours', base: 'ours' },
   { name: 'stock', base: 'stock' },
   ...variants,
+  // --ab: ours serving every plugin twice, through our chain and through the stock one (scripts/bench/lib/ab-chain.cjs).
+  ...(Number(opts.ab) > 0
+    ? [
+        {
+          name: 'ab',
+          base: 'ours',
+          internal: true,
+          env: {
+            NODE_OPTIONS: `--require ${path.join(
+              import.meta.dirname,
+              'lib/ab-chain.cjs',
+            )}`,
+          },
+        },
+      ]
+    : []),
 ];
 const specOf = name => specs.find(s => s.name === name);
+/** The sides of the alternating rounds (not --ab's internal one). */
+const roundSpecs = specs.filter(s => !s.internal);
 
 /** Deep merge of plain objects; `b` wins (null included, which unsets a key in Backstage config). */
 function merge(a, b) {
@@ -870,7 +890,7 @@ async function devRounds() {
 function printModules() {
   const mib = b => b / 1048576;
   const s = results.stock[0].modules;
-  for (const name of specs.map(x => x.name).filter(n => n !== 'stock')) {
+  for (const name of roundSpecs.map(x => x.name).filter(n => n !== 'stock')) {
     const o = results[name][0].modules;
     console.log(
       `\n${name} minus stock, at ready + ${IDLE_SECONDS} s (round 1), MiB: ${[
@@ -923,7 +943,7 @@ function printModules() {
   }
 }
 
-const results = Object.fromEntries(specs.map(s => [s.name, []]));
+const results = Object.fromEntries(roundSpecs.map(s => [s.name, []]));
 
 /** Each side's warnings and errors over its rounds, by message (LOG_LEVEL=warn: nothing else is logged). */
 function printWarnings() {
@@ -949,6 +969,73 @@ function printWarnings() {
   }
 }
 
+/**
+ * --ab N: one start of ours serving every plugin through both chains (our httpRouter at /api/<id>, the stock one at
+ * /stock-chain/api/<id>); N rounds of alternating --ab-seconds loads on the same entity and list reads through each.
+ * Per-start variance (JIT, GC, pool state) is the same for both paths, so the ratio is the request path's own cost.
+ */
+async function abRounds() {
+  const t = await startSide('ab');
+  const seconds = Number(opts['ab-seconds']);
+  const res = {
+    ours: { entity: [], list: [] },
+    stock: { entity: [], list: [] },
+  };
+  try {
+    await settle(t);
+    for (const chain of ['ours', 'stock'])
+      await load(
+        t,
+        chain === 'ours' ? ROUTES.entity : `/stock-chain${ROUTES.entity}`,
+        3,
+      );
+    for (let round = 0; round < Number(opts.ab); round++) {
+      const order = round % 2 ? ['stock', 'ours'] : ['ours', 'stock'];
+      for (const route of ['entity', 'list'])
+        for (const chain of order)
+          res[chain][route].push(
+            await load(
+              t,
+              chain === 'ours' ? ROUTES[route] : `/stock-chain${ROUTES[route]}`,
+              seconds,
+            ),
+          );
+    }
+  } finally {
+    await t.stop();
+  }
+  console.log(
+    `\nA/B in one process (ours at /api, the stock httpRouter chain at /stock-chain/api), ${
+      opts.ab
+    } alternating rounds of ${seconds} s; medians [paired]; load average ${load1()}`,
+  );
+  console.log(
+    `${''.padEnd(24)}${'stock chain'.padStart(12)}${'our chain'.padStart(
+      12,
+    )}${'ratio'.padStart(8)}`,
+  );
+  for (const route of ['entity', 'list'])
+    for (const [label, f, digits] of [
+      ['p50 (ms)', r => r.p50, 2],
+      ['p99 (ms)', r => r.p99, 2],
+      ['req/s', r => r.rps, 0],
+      ['CPU ms/1k req', r => r.cpuMsPer1k, 0],
+    ]) {
+      const o = median(res.ours[route].map(f));
+      const st = median(res.stock[route].map(f));
+      const paired = median(
+        res.ours[route].map((r, i) => f(r) / f(res.stock[route][i])),
+      );
+      console.log(
+        `${`${route} ${label}`.padEnd(24)}${st.toFixed(digits).padStart(12)}${o
+          .toFixed(digits)
+          .padStart(12)}${(o / st).toFixed(2).padStart(8)}   [${paired.toFixed(
+          2,
+        )}]`,
+      );
+    }
+}
+
 /** Medians of the rounds and the ratios to stock of ours and each variant. */
 function printTable() {
   const med = (name, f) => median(results[name].map(f));
@@ -968,7 +1055,7 @@ function printTable() {
     ['list CPU ms/1k req', r => r.list.cpuMsPer1k, 0],
     ['list DB xacts/req', r => r.list.xactsPerReq, 2],
   ];
-  const others = specs.map(s => s.name).filter(n => n !== 'stock');
+  const others = roundSpecs.map(s => s.name).filter(n => n !== 'stock');
   console.log(
     `\nbuilt bundles, production settings, PostgreSQL; medians of ${
       opts.rounds
@@ -1020,7 +1107,7 @@ try {
   console.log(
     `alternating rounds (fresh start each) so that load from other processes on this shared machine hits all sides; load average ${load1()} at the start`,
   );
-  const names = specs.map(s => s.name);
+  const names = roundSpecs.map(s => s.name);
   for (let round = 0; round < Number(opts.rounds); round++) {
     const order = round % 2 ? [...names].reverse() : names;
     for (const name of order) {
@@ -1043,12 +1130,15 @@ try {
       );
     }
   }
-  if (Number(opts.rounds) > 0) printTable();
-  printWarnings();
+  if (Number(opts.rounds) > 0) {
+    printTable();
+    printWarnings();
+  }
 
   if (opts.modules) printModules();
   if (opts.profile) await profileAll(names);
   if (opts.dev) await devRounds();
+  if (Number(opts.ab) > 0) await abRounds();
 } finally {
   for (const side of Object.values(sides)) side.remove();
   rmSync(scratch, { recursive: true, force: true });
