@@ -14,7 +14,8 @@
 // --variants relaxed,stock-chain,drop:<id>+<id>,...: more variants of ours in the same alternating rounds: `relaxed` is ours with
 // its extra schedules moved out of the run by config (tech-migrations evaluation, manage catalog mirror and KPI
 // providers, the GitHub org provider); `stock-chain` is ours with neither router override (breaker, graceful
-// shutdown: scripts/bench/lib/stock-chain.cjs), i.e. what our request path costs; `drop:<ids>` is ours without those plugins and their modules
+// shutdown: scripts/bench/lib/stock-chain.cjs), i.e. what our request path costs (`stock-http`: only the breaker's
+// httpRouter replaced by the stock one; `stock-root`: only graceful shutdown's root router); `drop:<ids>` is ours without those plugins and their modules
 // (scripts/bench/lib/drop-plugins.cjs; `label=drop:...` names it), to attribute RSS and idle CPU to them; `<label>@<bundle.tar.gz>` is another
 // build of ours (before/after a change in one run).
 // --dev: readiness of a development start (`backstage-cli package start`, as `yarn start` runs the backend: sources
@@ -70,6 +71,7 @@ const { values: opts } = parseArgs({
     'keep-profiles': { type: 'string' },
     ab: { type: 'string', default: '0' },
     'ab-seconds': { type: 'string', default: '5' },
+    'ab-profile': { type: 'string' },
     modules: { type: 'boolean', default: false },
   },
 });
@@ -217,11 +219,18 @@ const variants = opts.variants
     if (v === 'relaxed') return { name: v, base: 'ours', config: RELAXED };
     // Ours with the stock HTTP chain: neither router override (breaker, graceful shutdown), everything else as
     // shipped: what our request path costs, in the same run (scripts/bench/lib/stock-chain.cjs).
-    if (v === 'stock-chain')
+    // `stock-http` drops only the breaker's httpRouter factory, `stock-root` only graceful shutdown's root router.
+    const stockServices = {
+      'stock-chain': 'core.httpRouter,core.rootHttpRouter',
+      'stock-http': 'core.httpRouter',
+      'stock-root': 'core.rootHttpRouter',
+    }[v];
+    if (stockServices)
       return {
         name: v,
         base: 'ours',
         env: {
+          BENCH_STOCK_SERVICES: stockServices,
           NODE_OPTIONS: `--require ${path.join(
             import.meta.dirname,
             'lib/stock-chain.cjs',
@@ -975,7 +984,8 @@ function printWarnings() {
  * Per-start variance (JIT, GC, pool state) is the same for both paths, so the ratio is the request path's own cost.
  */
 async function abRounds() {
-  const t = await startSide('ab');
+  // --ab-profile <dir>: that start under node --cpu-prof; the breaker's own functions are the difference.
+  const t = await startSide('ab', { cpuProfileDir: opts['ab-profile'] });
   const seconds = Number(opts['ab-seconds']);
   const res = {
     ours: { entity: [], list: [] },
