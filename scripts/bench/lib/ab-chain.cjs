@@ -34,7 +34,12 @@ defaults.createBackend = (...args) => {
         initialization: 'always',
         deps: { ...stockFactory.deps, ...ours.deps },
         async factory(deps) {
-          const a = await ours.factory(deps);
+          // BENCH_AB_STOCK_ONLY=1: the stock chain at both paths (an A/A run: what the method itself reads as a
+          // difference between the two paths).
+          const a = await (process.env.BENCH_AB_STOCK_ONLY
+            ? stockFactory
+            : ours
+          ).factory(deps);
           const b = await stockFactory.factory({
             ...deps,
             rootHttpRouter: {
