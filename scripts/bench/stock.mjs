@@ -22,6 +22,9 @@
 // transpiled on load, file watcher) of both apps in alternating rounds (--dev-rounds), on the same override.
 // --modules: at ready + idle each start also reports its memory breakdown and the modules it has loaded, by
 // package (scripts/bench/lib/loaded-modules.cjs); printed as each variant minus stock, to attribute RSS.
+// --ab N [--ab-seconds 5] [--ab-profile <dir>]: one start of ours serving every plugin through our httpRouter chain
+// (/api) and the stock one (/stock-chain/api), N rounds of alternating loads on both (scripts/bench/lib/ab-chain.cjs);
+// BENCH_AB_STOCK_ONLY=1 puts the stock chain at both paths (A/A: the method's own bias).
 // Before the loads each start waits (--settle, at most 30 s) until its start-up work is over (CPU below 3 % of a core).
 // Every figure line states the machine's load average, since other processes share its cores.
 // Usage: yarn build:backend && yarn bench:stock [--rounds 3] [--seconds 15] [--connections 10] [--settle 30] [--profile]
