@@ -216,13 +216,18 @@ test('search finds built docs pages by title and by body text', async t => {
     'ADR 0001: Idempotency keys on every write',
   );
   assert.equal(byTitle.document.kind, 'component');
-  // By body text only: a word of the payments-core system's runbook that no page title has.
-  const byBody = (await search('settlement')).map(r => r.document.location);
-  t.diagnostic(`"settlement" found at ${byBody.join(', ')}`);
-  assert.ok(
-    byBody.includes('/docs/default/system/payments-core/runbook/'),
-    JSON.stringify(byBody),
+  // By body text only: a word of the payments-core system's runbook that no page title has. The system's docs were
+  // built by the previous test, maybe after the collator's last run (every 5 s): wait for the next one too.
+  const runbook = '/docs/default/system/payments-core/runbook/';
+  const byBody = await waitFor(
+    'the payments-core runbook in the search index by body text',
+    async () => {
+      const found = (await search('settlement')).map(r => r.document.location);
+      return found.includes(runbook) ? found : undefined;
+    },
+    { timeoutMs: 150_000, backend },
   );
+  t.diagnostic(`"settlement" found at ${byBody.join(', ')}`);
   // The broken component has no site, so nothing of it is indexed.
   assert.deepEqual(
     (await search('broken')).filter(
