@@ -13,7 +13,7 @@
 // stock, the main thread's busy share at idle, and the top functions of our packages (scripts/bench/lib/cpuprofile.mjs).
 // --variants relaxed,stock-chain,drop:<id>+<id>,...: more variants of ours in the same alternating rounds: `relaxed` is ours with
 // its extra schedules moved out of the run by config (tech-migrations evaluation, manage catalog mirror and KPI
-// providers, the GitHub org provider); `stock-chain` is ours with neither router override (breaker, graceful
+// providers, the GitHub org provider; `relaxed:manage+catalog` moves only those config keys' schedules out); `stock-chain` is ours with neither router override (breaker, graceful
 // shutdown: scripts/bench/lib/stock-chain.cjs), i.e. what our request path costs (`stock-http`: only the breaker's
 // httpRouter replaced by the stock one; `stock-root`: only graceful shutdown's root router); `drop:<ids>` is ours without those plugins and their modules
 // (scripts/bench/lib/drop-plugins.cjs; `label=drop:...` names it), to attribute RSS and idle CPU to them; `<label>@<bundle.tar.gz>` is another
@@ -25,6 +25,10 @@
 // --ab N [--ab-seconds 5] [--ab-profile <dir>]: one start of ours serving every plugin through our httpRouter chain
 // (/api) and the stock one (/stock-chain/api), N rounds of alternating loads on both (scripts/bench/lib/ab-chain.cjs);
 // BENCH_AB_STOCK_ONLY=1 puts the stock chain at both paths (A/A: the method's own bias).
+// --together N [--together-starts 3] [--together-seconds 4] [--together-profile <dir>]: every side (ours, stock, --variants) up at once, N windows
+// in which each takes a turn of load; ratios per window, so the host's speed drifts between starts cancel out
+// (use --rounds 0 to skip the separate starts); --together-profile: each under node --cpu-prof, self time per request
+// in the entity windows, each variant minus stock, by package and by function.
 // Before the loads each start waits (--settle, at most 30 s) until its start-up work is over (CPU below 3 % of a core).
 // Every figure line states the machine's load average, since other processes share its cores.
 // Usage: yarn build:backend && yarn bench:stock [--rounds 3] [--seconds 15] [--connections 10] [--settle 30] [--profile]
@@ -75,6 +79,10 @@ const { values: opts } = parseArgs({
     ab: { type: 'string', default: '0' },
     'ab-seconds': { type: 'string', default: '5' },
     'ab-profile': { type: 'string' },
+    together: { type: 'string', default: '0' },
+    'together-starts': { type: 'string', default: '3' },
+    'together-seconds': { type: 'string', default: '4' },
+    'together-profile': { type: 'string' },
     modules: { type: 'boolean', default: false },
   },
 });
@@ -220,6 +228,21 @@ const variants = opts.variants
   .filter(Boolean)
   .map(v => {
     if (v === 'relaxed') return { name: v, base: 'ours', config: RELAXED };
+    // `relaxed:<key>+<key>`: only those parts of RELAXED (techMigrations, manage, catalog), to tell which schedule it is.
+    const partly = v.match(/^relaxed:(.+)$/);
+    if (partly) {
+      const keys = partly[1].split('+');
+      for (const k of keys)
+        if (!(k in RELAXED))
+          throw new Error(
+            `${v}: ${k} is not one of ${Object.keys(RELAXED).join(', ')}`,
+          );
+      return {
+        name: v,
+        base: 'ours',
+        config: Object.fromEntries(keys.map(k => [k, RELAXED[k]])),
+      };
+    }
     // Ours with the stock HTTP chain: neither router override (breaker, graceful shutdown), everything else as
     // shipped: what our request path costs, in the same run (scripts/bench/lib/stock-chain.cjs).
     // `stock-http` drops only the breaker's httpRouter factory, `stock-root` only graceful shutdown's root router.
@@ -1049,6 +1072,197 @@ async function abRounds() {
     }
 }
 
+/**
+ * --together N: every side started and settled at once, then N windows in which each side in turn takes a
+ * --together-seconds load (entity, then list; the order alternates), all over again for --together-starts starts.
+ * The host's speed drifts by up to a third over seconds (a fixed JS loop here: 380 ms, then 510 ms a few seconds
+ * later), which in separate starts lands on one side's whole measurement; here each window's pair ran seconds apart,
+ * so its ratio sees the same host. While one side is loaded the others idle (a few % of a core each).
+ */
+async function togetherRounds() {
+  const names = roundSpecs.map(s => s.name);
+  const seconds = Number(opts['together-seconds']);
+  const windows = Number(opts.together);
+  const starts = Number(opts['together-starts']);
+  // --together-profile <dir>: every start under node --cpu-prof, kept in <dir>; self time in the entity windows.
+  const profileDir = opts['together-profile'];
+  const profiles = Object.fromEntries(
+    names.map(n => [n, { windows: [], exits: [] }]),
+  );
+  const windowsOf = (name, start) => (profiles[name].windows[start] ??= []);
+  // res[name][route]: one entry per window, in the same order for every side (start by start).
+  const res = Object.fromEntries(
+    names.map(n => [n, { entity: [], list: [], start: [] }]),
+  );
+  for (let start = 0; start < starts; start++) {
+    const order = start % 2 ? [...names].reverse() : names;
+    const up = [];
+    try {
+      for (const name of order)
+        up.push(
+          await startSide(name, {
+            cpuProfileDir: profileDir
+              ? path.join(profileDir, `${name.replace(/\W/g, '_')}-${start}`)
+              : undefined,
+          }),
+        );
+      for (const t of up) await settle(t);
+      for (const t of up) await load(t, ROUTES.entity, 3); // warm-up: JIT, caches, pools
+      for (let w = 0; w < windows; w++) {
+        const turn = w % 2 ? [...up].reverse() : up;
+        for (const route of ['entity', 'list'])
+          for (const t of turn) {
+            const from = Date.now();
+            const r = await load(t, ROUTES[route], seconds);
+            res[t.name][route].push(r);
+            // load() waits 1.5 s after the run for the database statistics: the window ends with the run.
+            if (route === 'entity')
+              windowsOf(t.name, start).push({
+                from,
+                to: from + seconds * 1000,
+                requests: r.rps * seconds,
+              });
+          }
+        for (const t of up) res[t.name].start.push(start);
+      }
+      console.log(
+        `together start ${start + 1}: ${names
+          .map(
+            n =>
+              `${n} entity ${median(
+                res[n].entity.slice(-windows).map(r => r.rps),
+              ).toFixed(0)} req/s`,
+          )
+          .join(
+            ', ',
+          )} (medians of ${windows} windows; load average ${load1()})`,
+      );
+    } finally {
+      for (const t of up) {
+        await t.stop();
+        if (profileDir) profiles[t.name].exits[start] = Date.now();
+      }
+    }
+  }
+  const others = names.filter(n => n !== 'stock');
+  console.log(
+    `\nside by side (all sides up at once), ${starts} starts × ${windows} windows of ${seconds} s per side and route; ` +
+      `ratio to stock: median of each window's own ratio [each start's median]; load average ${load1()}`,
+  );
+  console.log(
+    `${''.padEnd(24)}${'stock'.padStart(9)}${others
+      .map(
+        n => `${n.padStart(Math.max(9, n.length + 1))}${'/stock'.padStart(8)}`,
+      )
+      .join('')}`,
+  );
+  for (const route of ['entity', 'list'])
+    for (const [label, f, digits] of [
+      ['p50 (ms)', r => r.p50, 2],
+      ['p99 (ms)', r => r.p99, 2],
+      ['req/s', r => r.rps, 0],
+      ['CPU ms/1k req', r => r.cpuMsPer1k, 0],
+    ]) {
+      const st = res.stock[route];
+      let line = `${`${route} ${label}`.padEnd(24)}${median(st.map(f))
+        .toFixed(digits)
+        .padStart(9)}`;
+      const perStart = [];
+      for (const n of others) {
+        const ratios = res[n][route].map((r, i) => f(r) / f(st[i]));
+        line += `${median(res[n][route].map(f))
+          .toFixed(digits)
+          .padStart(Math.max(9, n.length + 1))}${median(ratios)
+          .toFixed(2)
+          .padStart(8)}`;
+        perStart.push(
+          Array.from({ length: starts }, (_, s) =>
+            median(ratios.filter((_r, i) => res[n].start[i] === s)).toFixed(2),
+          ).join(' '),
+        );
+      }
+      console.log(`${line}   [${perStart.join(' | ')}]`);
+    }
+  if (profileDir) printTogetherProfiles(profileDir, profiles, starts);
+}
+
+/**
+ * Main-thread self time per 1000 entity requests in --together's profiled windows, summed over every start: by
+ * package and by function, each variant minus stock. The sides were loaded in turns seconds apart, so unlike
+ * separate starts a difference here is code that ran, not a host that was slower at the time.
+ */
+function printTogetherProfiles(dir, profiles, starts) {
+  const per1k = {};
+  for (const [name, { windows, exits }] of Object.entries(profiles)) {
+    const packages = new Map();
+    const functions = new Map();
+    let requests = 0;
+    for (let start = 0; start < starts; start++) {
+      const profDir = path.join(dir, `${name.replace(/\W/g, '_')}-${start}`);
+      const file = JSON.parse(
+        readFileSync(
+          path.join(
+            profDir,
+            readdirSync(profDir).find(f => f.endsWith('.cpuprofile')),
+          ),
+          'utf8',
+        ),
+      );
+      for (const w of windows[start]) {
+        const sum = summarize(file, {
+          limit: Infinity,
+          lastFromUs: (exits[start] - w.from) * 1000,
+          lastToUs: (exits[start] - w.to) * 1000,
+        });
+        for (const [p, ms] of sum.allPackages)
+          packages.set(p, (packages.get(p) ?? 0) + ms);
+        for (const f of sum.functions)
+          functions.set(f.name, (functions.get(f.name) ?? 0) + f.ms);
+        requests += w.requests;
+      }
+    }
+    const scale = m =>
+      new Map([...m].map(([k, ms]) => [k, (ms * 1000) / requests]));
+    per1k[name] = { packages: scale(packages), functions: scale(functions) };
+  }
+  const total = m => [...m.values()].reduce((a, b) => a + b, 0);
+  console.log(
+    `\nCPU profiles of the entity windows (main thread self time, CPU ms per 1000 requests; kept in ${dir}):`,
+  );
+  for (const [name, p] of Object.entries(per1k))
+    console.log(`  ${name.padEnd(24)} ${total(p.packages).toFixed(0)}`);
+  for (const name of Object.keys(per1k).filter(n => n !== 'stock')) {
+    console.log(`\n${name} minus stock, entity windows:`);
+    printDiff(
+      'coarse (CPU ms per 1000 requests):',
+      sumBy(per1k[name].packages, coarseOf),
+      sumBy(per1k.stock.packages, coarseOf),
+      name,
+      'stock',
+      'ms/1k',
+      6,
+    );
+    printDiff(
+      'by package (CPU ms per 1000 requests):',
+      sumBy(per1k[name].packages, groupOf),
+      sumBy(per1k.stock.packages, groupOf),
+      name,
+      'stock',
+      'ms/1k',
+      16,
+    );
+    printDiff(
+      'by function (CPU ms per 1000 requests):',
+      per1k[name].functions,
+      per1k.stock.functions,
+      name,
+      'stock',
+      'ms/1k',
+      30,
+    );
+  }
+}
+
 /** Medians of the rounds and the ratios to stock of ours and each variant. */
 function printTable() {
   const med = (name, f) => median(results[name].map(f));
@@ -1152,6 +1366,7 @@ try {
   if (opts.profile) await profileAll(names);
   if (opts.dev) await devRounds();
   if (Number(opts.ab) > 0) await abRounds();
+  if (Number(opts.together) > 0) await togetherRounds();
 } finally {
   for (const side of Object.values(sides)) side.remove();
   rmSync(scratch, { recursive: true, force: true });

@@ -36,7 +36,9 @@ export function summarize(
     callersOf = [],
   } = {},
 ) {
-  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  // A path, or a profile already read (several windows of one profile).
+  const profile =
+    typeof file === 'string' ? JSON.parse(readFileSync(file, 'utf8')) : file;
   const byId = new Map(profile.nodes.map(n => [n.id, n]));
   const parentOf = new Map();
   for (const n of profile.nodes)
