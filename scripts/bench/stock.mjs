@@ -17,7 +17,8 @@
 // shutdown: scripts/bench/lib/stock-chain.cjs), i.e. what our request path costs (`stock-http`: only the breaker's
 // httpRouter replaced by the stock one; `stock-root`: only graceful shutdown's root router); `drop:<ids>` is ours without those plugins and their modules
 // (scripts/bench/lib/drop-plugins.cjs; `label=drop:...` names it), to attribute RSS and idle CPU to them; `<label>@<bundle.tar.gz>` is another
-// build of ours (before/after a change in one run).
+// build of ours (before/after a change in one run); `stock-aa` is a second stock side (A/A: the method's own spread);
+// `label=node:<flag>+<flag>` is ours with extra Node/V8 flags (`label=stock-node:...`: stock with them).
 // --dev: readiness of a development start (`backstage-cli package start`, as `yarn start` runs the backend: sources
 // transpiled on load, file watcher) of both apps in alternating rounds (--dev-rounds), on the same override.
 // --modules: at ready + idle each start also reports its memory breakdown and the modules it has loaded, by
@@ -228,6 +229,16 @@ const variants = opts.variants
   .filter(Boolean)
   .map(v => {
     if (v === 'relaxed') return { name: v, base: 'ours', config: RELAXED };
+    // A second stock side: stock against itself (A/A), the method's own spread and bias.
+    if (v === 'stock-aa') return { name: v, base: 'stock' };
+    // `label=node:<flag>+<flag>` (ours) or `label=stock-node:...` (stock): that side with extra Node/V8 flags.
+    const flags = v.match(/^([\w-]+)=(stock-)?node:(.+)$/);
+    if (flags)
+      return {
+        name: flags[1],
+        base: flags[2] ? 'stock' : 'ours',
+        env: { NODE_OPTIONS: flags[3].split('+').join(' ') },
+      };
     // `relaxed:<key>+<key>`: only those parts of RELAXED (techMigrations, manage, catalog), to tell which schedule it is.
     const partly = v.match(/^relaxed:(.+)$/);
     if (partly) {
@@ -1331,9 +1342,10 @@ try {
       stock.offline ? ', installed offline' : ''
     }, @backstage/* pinned to our yarn.lock`,
   );
-  console.log(
-    `alternating rounds (fresh start each) so that load from other processes on this shared machine hits all sides; load average ${load1()} at the start`,
-  );
+  if (Number(opts.rounds) > 0)
+    console.log(
+      `alternating rounds (fresh start each) so that load from other processes on this shared machine hits all sides; load average ${load1()} at the start`,
+    );
   const names = roundSpecs.map(s => s.name);
   for (let round = 0; round < Number(opts.rounds); round++) {
     const order = round % 2 ? [...names].reverse() : names;
