@@ -468,9 +468,13 @@ async function startSide(name, { cpuProfileDir } = {}) {
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     }),
   });
+  // Resolves to when the process had exited (its --cpu-prof profile ends then), before the database drop, which
+  // takes a second or more and would shift every profile window counted back from the end.
   const stop = async () => {
     await backend.stop();
+    const exitedAt = Date.now();
     await drop();
+    return exitedAt;
   };
   try {
     await poll(
@@ -687,6 +691,7 @@ async function profileAll(names) {
     let loadStart;
     let loadEnd;
     let requests;
+    let exitAt;
     try {
       await load(t, ROUTES.entity, 3);
       loadStart = Date.now();
@@ -694,9 +699,8 @@ async function profileAll(names) {
       loadEnd = Date.now();
       requests = r.rps * seconds;
     } finally {
-      await t.stop();
+      exitAt = await t.stop();
     }
-    const exitAt = Date.now();
     const file = path.join(
       profDir,
       readdirSync(profDir).find(f => f.endsWith('.cpuprofile')),
@@ -1015,6 +1019,14 @@ function printWarnings() {
   }
 }
 
+/** The figures of one load that --ab and --together print: [label, value of a load() result, decimals]. */
+const LOAD_FIGURES = [
+  ['p50 (ms)', r => r.p50, 2],
+  ['p99 (ms)', r => r.p99, 2],
+  ['req/s', r => r.rps, 0],
+  ['CPU ms/1k req', r => r.cpuMsPer1k, 0],
+];
+
 /**
  * --ab N: one start of ours serving every plugin through both chains (our httpRouter at /api/<id>, the stock one at
  * /stock-chain/api/<id>); N rounds of alternating --ab-seconds loads on the same entity and list reads through each.
@@ -1062,12 +1074,7 @@ async function abRounds() {
     )}${'ratio'.padStart(8)}`,
   );
   for (const route of ['entity', 'list'])
-    for (const [label, f, digits] of [
-      ['p50 (ms)', r => r.p50, 2],
-      ['p99 (ms)', r => r.p99, 2],
-      ['req/s', r => r.rps, 0],
-      ['CPU ms/1k req', r => r.cpuMsPer1k, 0],
-    ]) {
+    for (const [label, f, digits] of LOAD_FIGURES) {
       const o = median(res.ours[route].map(f));
       const st = median(res.stock[route].map(f));
       const paired = median(
@@ -1149,10 +1156,7 @@ async function togetherRounds() {
           )} (medians of ${windows} windows; load average ${load1()})`,
       );
     } finally {
-      for (const t of up) {
-        await t.stop();
-        if (profileDir) profiles[t.name].exits[start] = Date.now();
-      }
+      for (const t of up) profiles[t.name].exits[start] = await t.stop();
     }
   }
   const others = names.filter(n => n !== 'stock');
@@ -1168,12 +1172,7 @@ async function togetherRounds() {
       .join('')}`,
   );
   for (const route of ['entity', 'list'])
-    for (const [label, f, digits] of [
-      ['p50 (ms)', r => r.p50, 2],
-      ['p99 (ms)', r => r.p99, 2],
-      ['req/s', r => r.rps, 0],
-      ['CPU ms/1k req', r => r.cpuMsPer1k, 0],
-    ]) {
+    for (const [label, f, digits] of LOAD_FIGURES) {
       const st = res.stock[route];
       let line = `${`${route} ${label}`.padEnd(24)}${median(st.map(f))
         .toFixed(digits)
@@ -1244,33 +1243,21 @@ function printTogetherProfiles(dir, profiles, starts) {
     console.log(`  ${name.padEnd(24)} ${total(p.packages).toFixed(0)}`);
   for (const name of Object.keys(per1k).filter(n => n !== 'stock')) {
     console.log(`\n${name} minus stock, entity windows:`);
-    printDiff(
-      'coarse (CPU ms per 1000 requests):',
-      sumBy(per1k[name].packages, coarseOf),
-      sumBy(per1k.stock.packages, coarseOf),
-      name,
-      'stock',
-      'ms/1k',
-      6,
-    );
-    printDiff(
-      'by package (CPU ms per 1000 requests):',
-      sumBy(per1k[name].packages, groupOf),
-      sumBy(per1k.stock.packages, groupOf),
-      name,
-      'stock',
-      'ms/1k',
-      16,
-    );
-    printDiff(
-      'by function (CPU ms per 1000 requests):',
-      per1k[name].functions,
-      per1k.stock.functions,
-      name,
-      'stock',
-      'ms/1k',
-      30,
-    );
+    // [title, which map, how its keys are grouped (none: as they are), rows]
+    for (const [title, key, group, rows] of [
+      ['coarse', 'packages', coarseOf, 6],
+      ['by package', 'packages', groupOf, 16],
+      ['by function', 'functions', undefined, 30],
+    ])
+      printDiff(
+        `${title} (CPU ms per 1000 requests):`,
+        group ? sumBy(per1k[name][key], group) : per1k[name][key],
+        group ? sumBy(per1k.stock[key], group) : per1k.stock[key],
+        name,
+        'stock',
+        'ms/1k',
+        rows,
+      );
   }
 }
 
