@@ -38,26 +38,47 @@ const k8sPort = process.env.E2E_K8S_PORT;
 // made per run so no token is written down anywhere.
 process.env.E2E_CI_TOKEN ??= randomBytes(24).toString('base64url');
 
+// The guest's signed-in browser state (the app's remembered sign-in provider), saved once by tests/guest.setup.ts and
+// loaded into every test's browser context: each test opens its page signed in instead of loading the dev-mode app
+// twice (sign-in page, then its page), ~4 s a test. The sign-in page itself is still tested (manage.spec.ts).
+process.env.E2E_GUEST_STATE ??= path.join(
+  process.env.BACKSTAGE_DATA_DIR!,
+  'e2e-guest-storage-state.json',
+);
+const signIn: Project = {
+  name: 'guest sign-in',
+  testMatch: /guest\.setup\.ts$/,
+  use: { browserName: 'chromium' },
+};
+
 /**
  * Spec files in the order they run. With workers: 1 the runner takes test files project by project, and within a
  * project alphabetically; E2E_SPEC_ORDER=reverse makes one project per file, in reverse alphabetical order, to show
- * that no spec depends on what an earlier one did.
+ * that no spec depends on what an earlier one did. Every one runs after the guest's sign-in.
  */
 function projects(): Project[] {
-  const use = { browserName: 'chromium' as const };
+  const use = {
+    browserName: 'chromium' as const,
+    storageState: process.env.E2E_GUEST_STATE,
+  };
+  const dependencies = [signIn.name!];
   if (process.env.E2E_SPEC_ORDER !== 'reverse') {
-    return [{ name: 'chromium', use }];
+    return [signIn, { name: 'chromium', use, dependencies }];
   }
-  return fs
-    .readdirSync(testDir)
-    .filter(f => f.endsWith('.spec.ts'))
-    .sort()
-    .reverse()
-    .map(file => ({
-      name: `chromium ${file}`,
-      testMatch: new RegExp(`[/\\\\]${file.replace(/\./g, '\\.')}$`),
-      use,
-    }));
+  return [
+    signIn,
+    ...fs
+      .readdirSync(testDir)
+      .filter(f => f.endsWith('.spec.ts'))
+      .sort()
+      .reverse()
+      .map(file => ({
+        name: `chromium ${file}`,
+        testMatch: new RegExp(`[/\\\\]${file.replace(/\./g, '\\.')}$`),
+        use,
+        dependencies,
+      })),
+  ];
 }
 
 /**

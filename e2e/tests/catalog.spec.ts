@@ -1,9 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { firstLoad, signInAsGuest } from './helpers';
-
-test.beforeEach(async ({ page }) => {
-  await signInAsGuest(page);
-});
+import { firstLoad } from './helpers';
 
 test('the catalog lists the sample components', async ({ page }) => {
   await page.goto('/catalog?filters[kind]=component&filters[user]=all');

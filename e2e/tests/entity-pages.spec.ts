@@ -1,9 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import {
-  expectNoSeriousAxeViolations,
-  firstLoad,
-  signInAsGuest,
-} from './helpers';
+import { expectNoSeriousAxeViolations, firstLoad } from './helpers';
 
 const tabs = (page: Page) => page.getByRole('tab');
 
@@ -11,10 +7,6 @@ async function tabNames(page: Page) {
   await expect(tabs(page).first()).toBeVisible(firstLoad);
   return (await tabs(page).allTextContents()).map(t => t.trim().toLowerCase());
 }
-
-test.beforeEach(async ({ page }) => {
-  await signInAsGuest(page);
-});
 
 test('a service has overview, API, Kubernetes and dependencies; its pods come from the cluster', async ({
   page,

@@ -10,6 +10,11 @@ import { firstLoad, guestToken, signInAsGuest } from './helpers';
  * catalog/kpis/demo-kpis.json holds the samples. The page must show their sums.
  */
 const root = path.resolve(__dirname, '../..');
+
+// The manage page is where signing in lands, so these tests sign in through the sign-in page (not the saved guest
+// session the other specs start from, playwright.config.ts): that keeps the sign-in page itself tested, at no extra
+// page load.
+test.use({ storageState: { cookies: [], origins: [] } });
 // Demo samples are dated in months before the month the backend loads them in (monthsAgo 0 = this UTC month).
 type Sample = {
   entityRef: string;

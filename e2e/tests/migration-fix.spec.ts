@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { APIRequestContext, expect, test } from '@playwright/test';
-import { ciHeaders, firstLoad, guestToken, signInAsGuest } from './helpers';
+import { ciHeaders, firstLoad, guestToken } from './helpers';
 
 /*
  * The fix flow of a tech migration, end to end on the development config: a component still on Node 18 is offered
@@ -162,7 +162,6 @@ test('a remaining component is fixed with the migration template: change, merge,
     });
 
   // The remaining-entities list of the migration offers the fix for this component.
-  await signInAsGuest(page);
   await page.goto('/tech-migrations/node-22');
   await expect(page.getByRole('heading', { name: 'Node 22' })).toBeVisible(
     firstLoad,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
-import { ciHeaders, firstLoad, guestToken, signInAsGuest } from './helpers';
+import { ciHeaders, firstLoad, guestToken } from './helpers';
 
 /*
  * TechDocs in development (builder local): a site is built by the backend (mkdocs from .tools/) the first time its
@@ -33,10 +33,6 @@ async function expectDocsShown(page: Page, title: string) {
   await expect(docsHeading(page, title)).toBeVisible(build);
   await expect(page.getByRole('progressbar')).toHaveCount(0, build);
 }
-
-test.beforeEach(async ({ page }) => {
-  await signInAsGuest(page);
-});
 
 /**
  * TECHDOCS_SCREENSHOTS=1 writes the rendered runbooks to e2e/screenshots/ (techdocs-runbook.png here,

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
-import { firstLoad, guestToken, signInAsGuest } from './helpers';
+import { firstLoad, guestToken } from './helpers';
 
 // The portal's data folder, chosen by playwright.config.ts (always set there).
 const dataDir = process.env.BACKSTAGE_DATA_DIR!;
@@ -124,10 +124,6 @@ async function expectSecretKept(
 }
 
 test.describe('golden-path templates', () => {
-  test.beforeEach(async ({ page }) => {
-    await signInAsGuest(page);
-  });
-
   for (const [template, title, prefix] of [
     ['node-service', 'Node.js service (TypeScript)', 'svc'],
     ['website', 'Website', 'web'],
