@@ -11,11 +11,14 @@ BOOTSTRAP_BROWSER=1 BOOTSTRAP_REDIS=1 "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$ROOT"
 
-# Only recovery's two databases run together by default: measured on this 2-core machine, its kill/stale-timeout waits
-# overlap well (386 s instead of 533 s under load 12) and they share no PostgreSQL connections (sqlite). Wider groups
-# (smoke, pg-tls with them) failed readiness/catalog waits under load, and every backend on PostgreSQL takes 25-37 of
-# its 100 connections, so other groups need measuring on a quiet machine first.
-phases=("${@:-tsc lint api deploy unit techdocs-core build prod-e2e smoke techdocs-dev techdocs-s3 recovery-pg+recovery-sqlite sigterm image pg-tls metrics replicas rolling restart live breaker e2e}")
+# Phases joined with `+` run together. Measured on this 2-core machine (2026-11-26, each group passing alone and in a
+# clean-clone run): recovery's two databases overlap their kill/stale-timeout waits (137 s for both); sigterm, pg-tls
+# and metrics mostly wait on a single backend each (68 s instead of 126); smoke and techdocs-s3 likewise (35 s instead
+# of 61); image's production install overlaps techdocs-dev's mkdocs builds, which run on SQLite (85 s instead of 151).
+# Kept alone: rolling and breaker (they load the backend and assert on every response), restart (its bounds are
+# seconds after readiness), replicas and live (two backends each: every backend on PostgreSQL takes 25-37 of its 100
+# connections, so at most three run at once).
+phases=("${@:-tsc lint api deploy unit techdocs-core build prod-e2e smoke+techdocs-s3 techdocs-dev+image recovery-pg+recovery-sqlite sigterm+pg-tls+metrics replicas rolling restart live breaker e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
 # In a concurrent group (group_dir set) a phase starts in the background with its output in group_dir/<name>.log.
