@@ -16,8 +16,9 @@ cd "$ROOT"
 # and metrics mostly wait on a single backend each (68 s instead of 126); smoke and techdocs-s3 likewise (35 s instead
 # of 61); image's production install overlaps techdocs-dev's mkdocs builds, which run on SQLite (85 s instead of 151).
 # Kept alone: rolling and breaker (they load the backend and assert on every response), restart (its bounds are
-# seconds after readiness), replicas and live (two backends each: every backend on PostgreSQL takes 25-37 of its 100
-# connections, so at most three run at once).
+# seconds after readiness), replicas and live (two backends each on PostgreSQL, whose 100 connections are the limit:
+# replicas joined to techdocs-dev+image reached them, "too many clients"; live with smoke+techdocs-s3 peaked at 67 but
+# saved only 18 s).
 phases=("${@:-tsc lint api deploy unit techdocs-core build prod-e2e smoke+techdocs-s3 techdocs-dev+image recovery-pg+recovery-sqlite sigterm+pg-tls+metrics replicas rolling restart live breaker e2e}")
 phases=(${phases[*]})
 declare -a timings=("$(printf '%-6s %4ss' setup $((SECONDS - bootstrap_start)))")
