@@ -118,7 +118,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
     # With Debian's ccache installed, its compiler wrappers go first on PATH: the native modules (better-sqlite3's
     # SQLite, tree-sitter, ...) compile from source in every new checkout (its build step: 1m57s here, 51s from a warm cache),
     # and a machine that compiled the same sources before takes them from its cache. Without ccache, nothing changes.
-    if [ -d /usr/lib/ccache ]; then PATH="/usr/lib/ccache:$PATH" yarn install --immutable; else yarn install --immutable; fi
+    # CCACHE_BASEDIR and CCACHE_NOHASHDIR: paths inside the checkout are hashed relative to it, so a new clone elsewhere
+    # gets direct hits too.
+    if [ -d /usr/lib/ccache ]; then
+      PATH="/usr/lib/ccache:$PATH" CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1 yarn install --immutable
+    else
+      yarn install --immutable
+    fi
     echo "$sum" >"$stamp"
   fi
   exec 9>&-
