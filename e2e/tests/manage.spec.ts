@@ -15,6 +15,7 @@ const root = path.resolve(__dirname, '../..');
 // session the other specs start from, playwright.config.ts): that keeps the sign-in page itself tested, at no extra
 // page load.
 test.use({ storageState: { cookies: [], origins: [] } });
+
 // Demo samples are dated in months before the month the backend loads them in (monthsAgo 0 = this UTC month).
 type Sample = {
   entityRef: string;
